@@ -1,0 +1,150 @@
+"""The whole pipeline with deterministic fake translators: coverage, quote count/order/placement, styles."""
+
+import re
+from pathlib import Path
+
+import pytest
+from fakes import FakeTranslator, drop_quotes, garble_quotes
+from quote_check import top_level_quotes
+
+import translate_cli
+from translate_cli.errors import InputError
+from translate_cli.options import Options
+
+SEED = Path(__file__).resolve().parent.parent / "seeds" / "mali-russie-diop-lavrov.fr.txt"
+
+
+def brief_with(fn=str.upper, **options):
+    fake = FakeTranslator(fn)
+    return translate_cli.load(fake, options=Options(**options)), fake
+
+
+@pytest.mark.parametrize("fn, method", [(str.upper, "inline"), (garble_quotes, "separate"), (drop_quotes, "separate")])
+def test_seed_article_keeps_its_11_quotations_whatever_the_model_does(fn, method):
+    brief, _ = brief_with(fn)
+    result = brief.translate(SEED.read_text(encoding="utf-8"), source=str(SEED))
+    assert len(result.quotes) == 11
+    english = top_level_quotes(result.translation)
+    assert len(english) == 11
+    assert english == [q.target for q in result.quotes]
+    assert all(q.method == method for q in result.quotes)
+    assert [s.index for s in result.sentences] == list(range(11))
+    assert all(s.target for s in result.sentences)
+    # in source order: each quote's content is the translation of that quote only
+    if fn is str.upper:
+        assert english == [q.source.upper().replace("’", "'") for q in result.quotes]
+
+
+def test_every_model_input_is_quote_free_when_separate():
+    brief, fake = brief_with(garble_quotes)
+    brief.translate("Il a dit « nous voulons la paix » hier.")
+    second_pass = fake.batches[-1]
+    assert sorted(second_pass) == ["Il a dit", "hier.", "nous voulons la paix"]
+
+
+PHRASES = {
+    "Il a dit « nous voulons la paix » hier.": "He said yesterday that peace is wanted.",  # marks lost
+    "Il a dit": "He said",
+    "nous voulons la paix": "we want peace",
+    "hier.": "yesterday.",
+    "« Oui », a répondu Diop.": "Diop replied: “Yes.”",  # quote moved after the frame
+    "Oui": "Yes",
+    "a répondu Diop.": "replied Diop.",
+    "« Non », a dit Lavrov.": "“No,” said Lavrov.",  # kept in place: accepted inline
+}
+
+
+def dictionary(text: str) -> str:
+    return PHRASES[text]
+
+
+def test_placement_frame_before_stays_before():
+    brief, _ = brief_with(dictionary)
+    result = brief.translate("Il a dit « nous voulons la paix » hier.")
+    assert result.translation == "He said “we want peace” yesterday."
+    assert result.quotes[0].method == "separate"
+
+
+def test_reordering_model_output_is_rejected_and_rebuilt():
+    brief, _ = brief_with(dictionary)
+    result = brief.translate("« Oui », a répondu Diop. « Non », a dit Lavrov.")
+    assert result.translation == "“Yes”, replied Diop. “No,” said Lavrov."
+    assert [q.method for q in result.quotes] == ["separate", "inline"]
+    assert [q.target for q in result.quotes] == ["Yes", "No,"]
+
+
+@pytest.mark.parametrize(
+    "style, outer, inner",
+    [("curly", "“”", "‘’"), ("straight", '""', "''"), ("guillemets", "«»", "“”")],
+)
+def test_nested_quotes_in_each_style(style, outer, inner):
+    brief, _ = brief_with(quotes=style)
+    result = brief.translate("Il a dit « je ‹ refuse › tout » hier.")
+    expected = f"IL A DIT {outer[0]}JE {inner[0]}REFUSE{inner[1]} TOUT{outer[1]} HIER."
+    assert result.translation == expected
+    assert result.quotes[0].nested[0].source == "refuse"
+    assert result.quotes[0].nested[0].target == "REFUSE"
+
+
+def test_quote_across_paragraphs_opens_each_paragraph_and_closes_once():
+    brief, _ = brief_with()
+    text = "Il a déclaré : « Nous irons jusqu'au bout.\n\n« Nous ne céderons pas », a-t-il ajouté."
+    result = brief.translate(text)
+    assert result.translation == (
+        "IL A DÉCLARÉ: “NOUS IRONS JUSQU'AU BOUT.\n\n“NOUS NE CÉDERONS PAS”, A-T-IL AJOUTÉ."
+    )
+    assert len(result.quotes) == 1
+    assert result.quotes[0].source == "Nous irons jusqu'au bout.\n\nNous ne céderons pas"
+    assert result.quotes[0].target == "NOUS IRONS JUSQU'AU BOUT.\n\nNOUS NE CÉDERONS PAS"
+    assert result.quotes[0].sentences == (0, 1)
+    assert top_level_quotes(result.translation) == ["NOUS IRONS JUSQU'AU BOUT.\n\nNOUS NE CÉDERONS PAS"]
+
+
+def test_unmatched_mark_is_kept_and_warned():
+    brief, _ = brief_with()
+    result = brief.translate("Il a dit « oui et rien d'autre.")
+    assert "«" in result.translation
+    assert result.quotes == ()
+    assert any("unmatched «" in w for w in result.warnings)
+
+
+def test_all_caps_headline_goes_to_the_model_in_sentence_case():
+    brief, fake = brief_with(lambda s: s)
+    brief.translate("GRÈVE À LA SNCF : LES SYNDICATS DURCISSENT LE TON\nLe trafic est perturbé.")
+    assert "Grève à la sncf : les syndicats durcissent le ton" in fake.inputs
+
+
+def test_long_sentence_is_split_and_nothing_is_lost():
+    words = [f"mot{i}" for i in range(700)]
+    sentence = ", ".join(" ".join(words[i: i + 7]) for i in range(0, 700, 7)) + "."
+    fake = FakeTranslator(lambda s: s, max_input_tokens=60)
+    brief = translate_cli.load(fake, options=Options())
+    result = brief.translate(sentence)
+    assert max(len(t.split()) + 1 for t in fake.inputs) <= 60
+    assert re.findall(r"mot\d+", result.translation) == words
+
+
+def test_headline_and_paragraph_layout_kept():
+    brief, _ = brief_with(lambda s: s)
+    text = "TITRE COURT\nPremière phrase. Deuxième phrase.\n\nAutre paragraphe."
+    result = brief.translate(text)
+    assert result.translation == "Titre court\nPremière phrase. Deuxième phrase.\n\nAutre paragraphe."
+
+
+def test_empty_text_is_an_input_error():
+    brief, _ = brief_with()
+    with pytest.raises(InputError):
+        brief.translate(" \n\n ")
+
+
+def test_to_dict_fields():
+    brief, _ = brief_with()
+    data = brief.translate("Il a dit « oui ».", source="a.txt").to_dict()
+    assert list(data) == ["source", "translation", "sentences", "quotes", "models", "warnings"]
+    assert data["sentences"] == [
+        {"index": 0, "paragraph": 0, "source": "Il a dit « oui ».", "target": "IL A DIT “OUI”."}
+    ]
+    assert data["quotes"] == [
+        {"source": "oui", "target": "OUI", "sentences": [0], "nested": [], "method": "inline"}
+    ]
+    assert data["source"] == "a.txt"

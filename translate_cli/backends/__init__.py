@@ -1,0 +1,1 @@
+"""Translation and summarisation engines behind the protocols in translate.py and summarise.py."""

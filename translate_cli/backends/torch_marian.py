@@ -1,0 +1,77 @@
+"""Marian (opus-mt) through transformers + torch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import ModelError
+
+# Generated and source tokens share the 512 learned/sinusoidal positions: cutting inputs at 256 tokens leaves the
+# translation room to be longer than its source without running off the position table.
+_MAX_SPLIT_TOKENS = 256
+
+
+def pick_device(device: str) -> str:
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ModelError(f"--device {device}: no CUDA device is available (use --device cpu)")
+    return device
+
+
+class TorchMarianTranslator:
+    """A MarianMTModel and its tokenizer loaded from one directory (a verified snapshot or a local checkpoint)."""
+
+    def __init__(
+        self,
+        model_dir: str | Path,
+        *,
+        device: str = "auto",
+        beams: int | None = None,
+        max_new_tokens: int | None = None,
+    ) -> None:
+        import torch
+        from transformers import MarianMTModel, MarianTokenizer
+
+        model_dir = Path(model_dir)
+        self.name = f"torch:{model_dir.name}"
+        self.device = pick_device(device)
+        try:
+            self.tokenizer = MarianTokenizer.from_pretrained(str(model_dir))
+            self.model = MarianMTModel.from_pretrained(
+                str(model_dir),
+                dtype=torch.float32,
+                use_safetensors=(model_dir / "model.safetensors").exists(),
+            )
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelError(f"cannot load a Marian translator from {model_dir}: {exc}".splitlines()[0]) from exc
+        self.model.eval().to(self.device)
+        config = self.model.config
+        self.max_positions = int(getattr(config, "max_position_embeddings", 512))
+        self.max_input_tokens = min(_MAX_SPLIT_TOKENS, self.max_positions - 2)
+        generation = self.model.generation_config
+        self.beams = beams or int(generation.num_beams or 1)
+        self.max_new_tokens = max_new_tokens
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return [len(ids) for ids in self.tokenizer(list(texts)).input_ids]
+
+    def translate_batch(self, texts: Sequence[str]) -> list[str]:
+        import torch
+
+        batch = self.tokenizer(list(texts), return_tensors="pt", padding=True)
+        batch = {key: value.to(self.device) for key, value in batch.items()}
+        longest = int(batch["attention_mask"].sum(dim=1).max())
+        # Without a cap tied to the source, a looping model runs to 512 tokens on every bad sentence.
+        cap = self.max_new_tokens or min(self.max_positions - 1, 2 * longest + 16)
+        with torch.inference_mode():
+            generated = self.model.generate(
+                **batch,
+                num_beams=self.beams,
+                max_new_tokens=cap,
+                max_length=None,
+            )
+        return self.tokenizer.batch_decode(generated, skip_special_tokens=True)

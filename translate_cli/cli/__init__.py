@@ -1,0 +1,97 @@
+"""The `brief` command: parse arguments, call the library, map errors to exit codes. No pipeline logic here."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import traceback
+from typing import Any
+
+import click
+
+from .. import __version__
+from ..errors import ExitStatus, exit_status_for, message_for
+from .models_cmd import models
+from .translate_cmd import translate
+
+EXIT_CODES_HELP = """\b
+Exit codes:
+  0    success
+  1    an input could not be processed (empty, binary, undecodable)
+  2    usage error (bad option, missing input path)
+  3    model or setup error (model missing, unverified, unloadable)
+  4    --strict and a fidelity check flagged something
+  130  interrupted
+Set BRIEF_DEBUG=1 (or pass --debug) to see tracebacks."""
+
+
+def _debug_requested(args: list[str] | None) -> bool:
+    return os.environ.get("BRIEF_DEBUG", "") not in ("", "0") or "--debug" in (args or sys.argv[1:])
+
+
+def _say(message: str) -> None:
+    with contextlib.suppress(OSError):
+        click.echo(f"brief: {message}", err=True)
+
+
+def _silence_stdout() -> None:
+    """After EPIPE, point stdout at /dev/null so the interpreter's final flush does not raise again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+class BriefGroup(click.Group):
+    """A click group whose every failure ends as one line on stderr and a documented exit status."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        arg_list = list(args) if args is not None else None
+        debug = _debug_requested(arg_list)
+        try:
+            result = super().main(arg_list, prog_name or "brief", standalone_mode=False, **extra)
+            code = int(result) if isinstance(result, int) else ExitStatus.SUCCESS
+        except click.exceptions.Exit as exc:
+            code = exc.exit_code
+        except click.exceptions.UsageError as exc:
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            _say(f"error: {exc.format_message()}{hint}")
+            code = ExitStatus.USAGE_ERROR
+        except (click.exceptions.Abort, KeyboardInterrupt):
+            _say("interrupted")
+            code = ExitStatus.INTERRUPTED
+        except BrokenPipeError:
+            _silence_stdout()  # the reader went away (`brief … | head`): not an error of ours
+            code = ExitStatus.SUCCESS
+        except Exception as exc:  # noqa: BLE001 - every error becomes one line and an exit status
+            if debug:
+                traceback.print_exc()
+            _say(f"error: {message_for(exc)}")
+            code = exit_status_for(exc)
+        if not standalone_mode:
+            return code
+        sys.exit(int(code))
+
+
+@click.group(cls=BriefGroup, epilog=EXIT_CODES_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="brief")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors (same as BRIEF_DEBUG=1).")
+def cli(debug: bool) -> None:
+    """brief: translate French news articles into English with every quotation intact.
+
+    \b
+    brief translate article.txt                 English translation on stdout
+    brief translate article.txt --format json   translation, sentences, quotes, models
+    brief models list                           pinned models and whether they are cached
+    """
+
+
+cli.add_command(translate)
+cli.add_command(models)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()

@@ -1,0 +1,310 @@
+"""Quotation-preserving translation of a segmented Document.
+
+Each sentence is cut at its quotation marks into pieces. A sentence whose marks are all top-level is first
+translated whole ("inline"); the model's output is accepted only if it has the same marks in the same order with
+text in the same slots. Otherwise quote contents and frame are translated apart ("separate"). Either way the
+English marks are written by this module from the source's structure, never taken from the model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .quotes import CLOSE, CONTINUE, LITERAL, OPEN, QUOTE_CHARS, QuoteStyle
+from .result import NestedQuote, QuoteResult, SentenceResult
+from .segment import Document, Sentence
+
+TranslateFn = Callable[[Sequence[str]], list[str]]
+
+_OUTPUT_OPENERS = frozenset("«“„‹")
+_OUTPUT_CLOSERS = frozenset("»”›")
+_HAS_WORD = re.compile(r"\w")
+_SPACE_BEFORE_PUNCT = re.compile(r"[ \t]+(?=[,.;:!?%)\]])")
+_MULTISPACE = re.compile(r"[ \t]{2,}")
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "text", OPEN, CLOSE, CONTINUE or LITERAL
+    value: str = ""  # text, or the literal mark
+    quote: int | None = None
+
+
+def prepare(text: str) -> str:
+    """What the model sees: one line, and an ALL-CAPS line in sentence case (opus-mt loops on all caps)."""
+    text = " ".join(text.split())
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.9 * len(letters):
+        lowered = text.lower()
+        index = next((i for i, c in enumerate(lowered) if c.isalpha()), 0)
+        text = lowered[:index] + lowered[index:].capitalize()[:1] + lowered[index + 1:]
+    return text
+
+
+def clean_output(text: str) -> str:
+    """Model output stripped of quotation marks (the code places those) and with plain apostrophes."""
+    text = text.replace("’", "'").replace("‘", "'")
+    return "".join(c for c in text if c not in QUOTE_CHARS or c == "'")
+
+
+def source_tokens(doc: Document, sentence: Sentence) -> list[Token]:
+    """A sentence as text pieces and quotation marks, in order."""
+    tokens: list[Token] = []
+    cursor = sentence.start
+    for mark in doc.quotes.marks:
+        if mark.pos < sentence.start or mark.pos >= sentence.end:
+            continue
+        if mark.pos > cursor:
+            tokens.append(Token("text", doc.text[cursor: mark.pos]))
+        tokens.append(Token(mark.role, mark.char, mark.quote))
+        cursor = mark.pos + 1
+    if cursor < sentence.end:
+        tokens.append(Token("text", doc.text[cursor: sentence.end]))
+    return tokens
+
+
+def _split_core(text: str) -> tuple[str, str, str]:
+    """(prefix, core, suffix): the core is what the model translates; punctuation around it stays as is."""
+    match = re.match(r"^([\s,;:.!?)\]}…]*)(.*?)(\s*)$", text, re.S)
+    assert match is not None
+    prefix, core, suffix = match.groups()
+    if not _HAS_WORD.search(core):
+        return text, "", ""
+    return prefix, core, suffix
+
+
+@dataclass
+class _Plan:
+    sentence: Sentence
+    tokens: list[Token]
+    method: str  # "plain", "inline" or "separate"
+    inline_input: str = ""
+
+
+def _plan(doc: Document, sentence: Sentence) -> _Plan:
+    tokens = source_tokens(doc, sentence)
+    marks = [t for t in tokens if t.kind in (OPEN, CLOSE)]
+    if not marks and all(t.kind in ("text", CONTINUE) for t in tokens):
+        return _Plan(sentence, tokens, "plain", prepare("".join(t.value for t in tokens if t.kind == "text")))
+    top_level_only = all(doc.quotes.quotes[t.quote].depth == 0 for t in marks)
+    if top_level_only and not any(t.kind == LITERAL for t in tokens):
+        text = "".join(t.value for t in tokens if t.kind != CONTINUE)
+        return _Plan(sentence, tokens, "inline", prepare(text))
+    return _Plan(sentence, tokens, "separate")
+
+
+def _inline_slots(plan: _Plan, output: str) -> list[str] | None:
+    """The model's text between its quotation marks, if they match the source's marks slot for slot."""
+    expected = [t.kind for t in plan.tokens if t.kind in (OPEN, CLOSE)]
+    found: list[tuple[int, str]] = []
+    for i, char in enumerate(output):
+        if char in _OUTPUT_OPENERS:
+            found.append((i, OPEN))
+        elif char in _OUTPUT_CLOSERS:
+            found.append((i, CLOSE))
+        elif char == '"':
+            found.append((i, "either"))
+    if len(found) != len(expected) or any(kind not in ("either", want) for (_, kind), want in zip(found, expected)):
+        return None
+    slots, cursor = [], 0
+    for pos, _ in found:
+        slots.append(output[cursor:pos])
+        cursor = pos + 1
+    slots.append(output[cursor:])
+    # Source slots: the text between consecutive marks (continuation marks are not slots).
+    source_slots, current = [], ""
+    for token in plan.tokens:
+        if token.kind in (OPEN, CLOSE):
+            source_slots.append(current)
+            current = ""
+        elif token.kind == "text":
+            current += token.value
+    source_slots.append(current)
+    # Text must stay on the same side of every mark: the frame before a quote stays before it.
+    if any(bool(_HAS_WORD.search(a)) != bool(_HAS_WORD.search(b)) for a, b in zip(source_slots, slots)):
+        return None
+    return [clean_output(slot) for slot in slots]
+
+
+def translate_document(
+    doc: Document, translate: TranslateFn, style: QuoteStyle = QuoteStyle.CURLY
+) -> tuple[str, list[SentenceResult], list[QuoteResult]]:
+    """Translate a Document; returns the English text, per-sentence results and the quote ledger."""
+    plans = [_plan(doc, sentence) for sentence in doc.sentences]
+    first_pass = [plan.inline_input for plan in plans if plan.method in ("plain", "inline")]
+    translations = dict(zip(first_pass, translate(first_pass)))
+
+    rendered: dict[int, list[Token]] = {}
+    for plan in plans:
+        if plan.method == "plain":
+            text = clean_output(translations.get(plan.inline_input, ""))
+            # continuation marks only occur at a paragraph's start, so they come first
+            rendered[plan.sentence.index] = [t for t in plan.tokens if t.kind == CONTINUE] + [Token("text", text)]
+        elif plan.method == "inline":
+            slots = _inline_slots(plan, translations.get(plan.inline_input, ""))
+            if slots is None:
+                plan.method = "separate"
+            else:
+                rendered[plan.sentence.index] = _fill_slots(plan.tokens, slots)
+
+    separate = [plan for plan in plans if plan.method == "separate"]
+    cores = [
+        core
+        for core in dict.fromkeys(
+            prepare(_split_core(t.value)[1]) for plan in separate for t in plan.tokens if t.kind == "text"
+        )
+        if core
+    ]
+    core_translations = dict(zip(cores, translate(cores)))
+    for plan in separate:
+        tokens = []
+        for token in plan.tokens:
+            if token.kind == "text":
+                prefix, core, suffix = _split_core(token.value)
+                english = clean_output(core_translations.get(prepare(core), "")) if core else ""
+                tokens.append(Token("text", f"{prefix}{english}{suffix}"))
+            else:
+                tokens.append(token)
+        rendered[plan.sentence.index] = tokens
+
+    methods = {plan.sentence.index: plan.method for plan in plans}
+    return _assemble(doc, rendered, methods, style)
+
+
+def _fill_slots(tokens: list[Token], slots: list[str]) -> list[Token]:
+    out: list[Token] = []
+    slot_iter = iter(slots)
+    out.append(Token("text", next(slot_iter)))
+    for token in tokens:
+        if token.kind in (OPEN, CLOSE):
+            out.append(token)
+            out.append(Token("text", next(slot_iter)))
+        elif token.kind == CONTINUE:
+            out.insert(0, token)
+    return out
+
+
+class _Builder:
+    """Concatenates rendered tokens with English spacing, remembering where each quotation's content lies.
+
+    Spacing depends on the previous token's kind, not on characters: with straight quotes an opening and a
+    closing mark look the same.
+    """
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.last = "start"  # kind of the previous token
+        self.content_starts: dict[int, int] = {}
+        self.spans: dict[int, list[tuple[int, int]]] = {}
+
+    def add_text(self, value: str) -> None:
+        value = _SPACE_BEFORE_PUNCT.sub("", _MULTISPACE.sub(" ", value.replace("\n", " ")))
+        if value[:1] in _PUNCT:
+            self.text = self.text.rstrip(" ")
+        if self.last in ("open", "start") or self.text.endswith((" ", "\n")):
+            value = value.lstrip()
+        if value and self.last == "close" and value[0].isalnum():
+            value = " " + value
+        self.text += value
+        if value:
+            self.last = "text"
+
+    def open(self, quote: int, mark: str) -> None:
+        if self.last != "open" and self.text and not self.text.endswith((" ", "\n", "(", "[", "—", "–", "/", "-")):
+            self.text += " "
+        self.text += mark
+        self.content_starts[quote] = len(self.text)
+        self.last = "open"
+
+    def close(self, quote: int, mark: str) -> None:
+        self.text = self.text.rstrip(" ")
+        self.end_span(quote)
+        self.text += mark
+        self.content_starts.pop(quote, None)
+        self.last = "close"
+
+    def end_span(self, quote: int) -> None:
+        start = self.content_starts.get(quote)
+        if start is not None:
+            self.spans.setdefault(quote, []).append((start, len(self.text)))
+
+    def literal(self, char: str) -> None:
+        if self.text and not self.text.endswith((" ", "\n")):
+            self.text += " "
+        self.text += char + " "
+        self.last = "literal"
+
+    def new_line(self, separator: str) -> None:
+        self.text = self.text.rstrip(" ") + separator
+        self.last = "start"
+
+
+_PUNCT = frozenset(",.;:!?%)]")
+
+
+def _assemble(doc, rendered, methods, style):
+    builder = _Builder()
+    sentence_results: list[SentenceResult] = []
+    open_quotes: list[int] = []
+    previous_paragraph = None
+    for sentence in doc.sentences:
+        if previous_paragraph is not None and sentence.paragraph != previous_paragraph:
+            for quote in open_quotes:  # a quotation running on: its content so far ends with the paragraph
+                builder.end_span(quote)
+            builder.new_line("\n\n")
+        previous_paragraph = sentence.paragraph
+        sentence_start = len(builder.text)
+        for token in rendered[sentence.index]:
+            if token.kind == "text":
+                builder.add_text(token.value)
+                continue
+            if token.kind == LITERAL:
+                builder.literal(token.value)
+                continue
+            depth = doc.quotes.quotes[token.quote].depth
+            opening, closing = style.marks(depth)
+            if token.kind in (OPEN, CONTINUE):
+                builder.open(token.quote, opening)
+                if token.kind == OPEN:
+                    open_quotes.append(token.quote)
+            else:
+                builder.close(token.quote, closing)
+                if token.quote in open_quotes:
+                    open_quotes.remove(token.quote)
+        builder.text = builder.text.rstrip(" ")
+        target = builder.text[sentence_start:]
+        source = " ".join(doc.sentence_text(sentence).split())
+        sentence_results.append(
+            SentenceResult(sentence.index, sentence.paragraph, source, target.strip(), methods[sentence.index])
+        )
+        if sentence.separator == "\n":
+            builder.new_line("\n")
+        elif sentence.separator:
+            builder.text += sentence.separator
+    translation = builder.text.strip()
+    return translation, sentence_results, _ledger(doc, builder, sentence_results)
+
+
+def _ledger(doc: Document, builder: _Builder, sentences: list[SentenceResult]) -> list[QuoteResult]:
+    def source_of(quote) -> str:
+        return "\n\n".join(" ".join(doc.text[a:b].split()) for a, b in quote.spans)
+
+    def target_of(quote) -> str:
+        return "\n\n".join(builder.text[a:b].strip() for a, b in builder.spans.get(quote.id, []))
+
+    results = []
+    for quote in doc.quotes.top_level():
+        covered = tuple(
+            s.index for s in doc.sentences if s.start < quote.close_pos and s.end > quote.open_pos
+        )
+        marked = {
+            sentences[s.index].method
+            for s in doc.sentences
+            if s.start <= quote.open_pos < s.end or s.start <= quote.close_pos < s.end
+        }
+        method = marked.pop() if len(marked) == 1 else "mixed"
+        nested = tuple(NestedQuote(source_of(q), target_of(q)) for q in doc.quotes.descendants(quote.id))
+        results.append(QuoteResult(source_of(quote), target_of(quote), covered, nested, method))
+    return results

@@ -1,0 +1,68 @@
+"""What a translation produces. `Result.to_dict()` is brief's JSON schema (see README)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SentenceResult:
+    index: int
+    paragraph: int
+    source: str
+    target: str
+    method: str  # "plain", "inline" (translated whole, marks verified) or "separate" (quote and frame apart)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "paragraph": self.paragraph, "source": self.source, "target": self.target}
+
+
+@dataclass(frozen=True)
+class NestedQuote:
+    source: str
+    target: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "target": self.target}
+
+
+@dataclass(frozen=True)
+class QuoteResult:
+    """One top-level quotation, French ↔ English."""
+
+    source: str
+    target: str
+    sentences: tuple[int, ...]
+    nested: tuple[NestedQuote, ...]
+    method: str  # "inline", "separate" or "mixed" when its sentences were restored differently
+    speaker: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "target": self.target,
+            "sentences": list(self.sentences),
+            "nested": [nested.to_dict() for nested in self.nested],
+            "method": self.method,
+        }
+
+
+@dataclass(frozen=True)
+class Result:
+    source: str  # the input's path, or "-" for stdin / a string
+    translation: str
+    sentences: tuple[SentenceResult, ...]
+    quotes: tuple[QuoteResult, ...]
+    models: dict[str, dict[str, Any]] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "translation": self.translation,
+            "sentences": [sentence.to_dict() for sentence in self.sentences],
+            "quotes": [quote.to_dict() for quote in self.quotes],
+            "models": self.models,
+            "warnings": list(self.warnings),
+        }
