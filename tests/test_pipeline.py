@@ -148,3 +148,22 @@ def test_to_dict_fields():
         {"source": "oui", "target": "OUI", "sentences": [0], "nested": [], "method": "inline"}
     ]
     assert data["source"] == "a.txt"
+
+
+SEED_QUOTES = {
+    "mali-russie-diop-lavrov.fr.txt": 11,
+    "budget-assemblee.fr.txt": 8,
+    "greve-sncf.fr.txt": 7,
+    "climat-cop.fr.txt": 4,
+}
+
+
+@pytest.mark.parametrize("name, count", sorted(SEED_QUOTES.items()))
+@pytest.mark.parametrize("fn", [str.upper, garble_quotes])
+def test_every_seed_keeps_its_quotation_count(name, count, fn):
+    brief, _ = brief_with(fn)
+    result = brief.translate((SEED.parent / name).read_text(encoding="utf-8"))
+    assert len(result.quotes) == count
+    assert len(top_level_quotes(result.translation)) == count
+    assert result.warnings == ()
+    assert all(s.target for s in result.sentences)
