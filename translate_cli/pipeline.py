@@ -22,10 +22,17 @@ from .translate import Translator, translate_texts
 class Brief:
     """A loaded translator plus run options. Load once, translate many documents."""
 
-    def __init__(self, translator: Translator, options: Options, models: dict[str, dict[str, Any]] | None = None):
+    def __init__(
+        self,
+        translator: Translator,
+        options: Options,
+        models: dict[str, dict[str, Any]] | None = None,
+        warnings: Sequence[str] = (),
+    ):
         self.translator = translator
         self.options = options
         self.models = models or {"translator": {"name": getattr(translator, "name", "custom")}}
+        self.load_warnings = tuple(warnings)  # e.g. a model file whose hash could not be checked
 
     def _translate_strings(self, texts: Sequence[str]) -> list[str]:
         return translate_texts(
@@ -47,7 +54,7 @@ class Brief:
             sentences=tuple(sentences),
             quotes=tuple(quotes),
             models=self.models,
-            warnings=tuple(warnings) + document.quotes.warnings,
+            warnings=self.load_warnings + tuple(warnings) + document.quotes.warnings,
         )
 
     def translate_bytes(self, data: bytes, *, source: str = "-") -> Result:
@@ -59,19 +66,35 @@ class Brief:
         return self.translate(decoded.text, source=str(path), warnings=decoded.warnings)
 
 
-def load_translator(options: Options) -> tuple[Translator, dict[str, Any]]:
+def load_translator(options: Options) -> tuple[Translator, dict[str, Any], tuple[str, ...]]:
     """Resolve (download/verify where needed) and load the translator named by `options`."""
     from . import models
-    from .backends.torch_marian import TorchMarianTranslator
 
     resolved = models.resolve(options.translator, "translator")
-    translator = TorchMarianTranslator(
-        resolved.path,
-        device=options.device,
-        beams=options.beams or None,
-        max_new_tokens=options.max_new_tokens or None,
-    )
-    return translator, resolved.to_dict()
+    settings = {
+        "device": options.device,
+        "beams": options.beams or None,
+        "max_new_tokens": options.max_new_tokens or None,
+    }
+    if _use_ctranslate2(options.backend):
+        from .backends.ct2_marian import CT2MarianTranslator
+
+        translator: Translator = CT2MarianTranslator.from_checkpoint(resolved.path, **settings)
+    else:
+        from .backends.torch_marian import TorchMarianTranslator
+
+        translator = TorchMarianTranslator(resolved.path, weights=resolved.weights, **settings)
+    return translator, resolved.to_dict(), resolved.warnings
+
+
+def _use_ctranslate2(backend: str) -> bool:
+    if backend == "torch":
+        return False
+    if backend == "ctranslate2":
+        return True
+    from importlib.util import find_spec
+
+    return find_spec("ctranslate2") is not None
 
 
 def load(translator: str | Translator | None = None, *, options: Options | None = None, **overrides: Any) -> Brief:
@@ -85,5 +108,5 @@ def load(translator: str | Translator | None = None, *, options: Options | None 
     options = options.with_overrides(**overrides) if options else resolve_options(overrides)
     if translator is not None and not isinstance(translator, (str, Path)):
         return Brief(translator, options)
-    engine, described = load_translator(options)
-    return Brief(engine, options, {"translator": described})
+    engine, described, warnings = load_translator(options)
+    return Brief(engine, options, {"translator": described}, warnings)

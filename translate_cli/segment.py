@@ -128,7 +128,7 @@ def _is_abbreviation(text: str, para_start: int, dot: int, next_start: int) -> b
     match = _WORD_BEFORE.search(text, para_start, dot)
     if not match:
         return False
-    word = match.group(1).lstrip("'-")
+    word = match.group(1).split("'")[-1].lstrip("-")  # l'art. → art
     if word in ("J.-C", "J-C"):  # "av. J.-C." ends sentences more often than not
         return False
     last = re.split(r"[.\-']", word)[-1]

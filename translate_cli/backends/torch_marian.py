@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -32,19 +34,27 @@ class TorchMarianTranslator:
         device: str = "auto",
         beams: int | None = None,
         max_new_tokens: int | None = None,
+        weights: Path | None = None,
     ) -> None:
         import torch
         from transformers import MarianMTModel, MarianTokenizer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()  # stderr carries brief's own messages only
+        hf_logging.set_verbosity_error()
         model_dir = Path(model_dir)
         self.name = f"torch:{model_dir.name}"
         self.device = pick_device(device)
         try:
-            self.tokenizer = MarianTokenizer.from_pretrained(str(model_dir))
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message=".*sacremoses.*")  # brief normalises text itself
+                self.tokenizer = MarianTokenizer.from_pretrained(str(model_dir))
             self.model = MarianMTModel.from_pretrained(
                 str(model_dir),
                 dtype=torch.float32,
-                use_safetensors=(model_dir / "model.safetensors").exists(),
+                # Load exactly the weights file that was verified, never a neighbour that appeared later.
+                use_safetensors=(weights or model_dir / "model.safetensors").name.endswith(".safetensors")
+                and (weights or model_dir / "model.safetensors").exists(),
             )
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"cannot load a Marian translator from {model_dir}: {exc}".splitlines()[0]) from exc
@@ -55,6 +65,8 @@ class TorchMarianTranslator:
         generation = self.model.generation_config
         self.beams = beams or int(generation.num_beams or 1)
         self.max_new_tokens = max_new_tokens
+        # The model's own length limit (512 for opus-mt) bounds any cap brief computes.
+        self.max_length = int(generation.max_length or self.max_positions) - 1
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return [len(ids) for ids in self.tokenizer(list(texts)).input_ids]
@@ -66,12 +78,10 @@ class TorchMarianTranslator:
         batch = {key: value.to(self.device) for key, value in batch.items()}
         longest = int(batch["attention_mask"].sum(dim=1).max())
         # Without a cap tied to the source, a looping model runs to 512 tokens on every bad sentence.
-        cap = self.max_new_tokens or min(self.max_positions - 1, 2 * longest + 16)
+        cap = self.max_new_tokens or min(self.max_length, self.max_positions - 1, 2 * longest + 16)
+        settings = copy.copy(self.model.generation_config)
+        settings.num_beams = self.beams
+        settings.max_new_tokens = cap
         with torch.inference_mode():
-            generated = self.model.generate(
-                **batch,
-                num_beams=self.beams,
-                max_new_tokens=cap,
-                max_length=None,
-            )
+            generated = self.model.generate(**batch, generation_config=settings)
         return self.tokenizer.batch_decode(generated, skip_special_tokens=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..errors import UsageError
-from ..options import QUOTE_STYLES
+from ..options import BACKENDS, QUOTE_STYLES
 from ..writers import WRITERS
 
 
@@ -54,6 +54,7 @@ def _write_atomically(target: Path, content: str) -> None:
 @click.option("--max-new-tokens", type=click.IntRange(min=1),
               help="Cap on generated tokens per sentence [default: relative to the source length].")
 @click.option("--quotes", type=click.Choice(QUOTE_STYLES), help="English quotation marks [default: curly].")
+@click.option("--backend", type=click.Choice(BACKENDS), help="Translation engine [default: from configs/default.toml].")
 @click.option("-q", "--quiet", is_flag=True, help="No warnings on stderr (they stay in JSON output).")
 def translate(file: str | None, fmt: str, output: str | None, quiet: bool, **settings: object) -> None:
     """Translate a French article (FILE, or '-' / piped stdin) into English.

@@ -1,0 +1,157 @@
+"""The `brief` command through click's CliRunner, with a fake translator in place of a model."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from fakes import FakeTranslator
+from quote_check import top_level_quotes
+
+from translate_cli import pipeline
+from translate_cli.cli import cli
+from translate_cli.errors import ModelNotFoundError
+
+SEED = Path(__file__).resolve().parent.parent / "seeds" / "mali-russie-diop-lavrov.fr.txt"
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    translator = FakeTranslator()
+    monkeypatch.setattr(
+        pipeline, "load_translator", lambda options: (translator, {"name": "fake", "repo": None, "revision": None, "path": "x"}, ())
+    )
+    return translator
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def test_text_output_is_the_translation_only(runner, fake):
+    result = runner.invoke(cli, ["translate", str(SEED)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("LES CHEFS DES DIPLOMATIES")
+    assert len(top_level_quotes(result.stdout)) == 11
+    assert result.stderr == ""
+
+
+def test_json_output(runner, fake):
+    result = runner.invoke(cli, ["translate", str(SEED), "--format", "json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert list(data) == ["source", "translation", "sentences", "quotes", "models", "warnings"]
+    assert data["source"] == str(SEED)
+    assert len(data["quotes"]) == 11
+    assert len(data["sentences"]) == 11
+    assert data["models"]["translator"]["name"] == "fake"
+    assert set(data["quotes"][0]) == {"source", "target", "sentences", "nested", "method"}
+
+
+def test_stdin_dash_and_pipe(runner, fake):
+    for args in (["translate", "-"], ["translate"]):
+        result = runner.invoke(cli, args, input="Il a dit « oui ».".encode())
+        assert result.exit_code == 0
+        assert result.stdout == "IL A DIT “OUI”.\n"
+
+
+def test_output_file(runner, fake, tmp_path):
+    out = tmp_path / "sub" / "out.txt"
+    result = runner.invoke(cli, ["translate", str(SEED), "-o", str(out)])
+    assert result.exit_code == 0 and result.stdout == ""
+    assert len(top_level_quotes(out.read_text(encoding="utf-8"))) == 11
+    assert [p.name for p in out.parent.iterdir()] == ["out.txt"]
+
+
+@pytest.mark.parametrize("style, marks", [("straight", '"'), ("guillemets", "«")])
+def test_quote_styles(runner, fake, style, marks):
+    result = runner.invoke(cli, ["translate", "-", "--quotes", style], input="Il a dit « oui ».".encode())
+    assert marks in result.stdout
+
+
+@pytest.mark.parametrize(
+    "content, code, words",
+    [
+        (b"", 1, "empty"),
+        (b"  \n \n", 1, "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", 1, "binary"),
+    ],
+)
+def test_bad_inputs_one_line_and_exit_code(runner, fake, tmp_path, content, code, words):
+    path = tmp_path / "in.txt"
+    path.write_bytes(content)
+    result = runner.invoke(cli, ["translate", str(path)])
+    assert result.exit_code == code
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert words in result.stderr and "Traceback" not in result.stderr
+    assert fake.batches == []  # nothing sent to the model
+
+
+def test_missing_file_is_usage_error(runner, fake, tmp_path):
+    result = runner.invoke(cli, ["translate", str(tmp_path / "nope.txt")])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [f"brief: error: no such file: {tmp_path / 'nope.txt'}"]
+
+
+def test_bad_option_is_usage_error_in_one_line(runner, fake):
+    result = runner.invoke(cli, ["translate", str(SEED), "--format", "pdf"])
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    result = runner.invoke(cli, ["translate", str(SEED), "--beams", "0"])
+    assert result.exit_code == 2
+
+
+def test_encodings_translate_with_accents(runner, fake, tmp_path):
+    text = "Le président a été reçu à Noël : « très bien »."
+    for encoding in ("cp1252", "latin-1", "utf-16"):
+        path = tmp_path / f"{encoding}.txt"
+        path.write_bytes(text.encode(encoding))
+        result = runner.invoke(cli, ["translate", str(path)])
+        assert result.exit_code == 0
+        assert result.stdout == "LE PRÉSIDENT A ÉTÉ REÇU À NOËL: “TRÈS BIEN”.\n"
+        assert ("not UTF-8" in result.stderr) == (encoding != "utf-16")
+
+
+def test_model_error_exit_3_and_debug_traceback(runner, monkeypatch):
+    def missing(options):
+        raise ModelNotFoundError("translator 'x' is not in the cache: run 'brief models pull x'")
+
+    monkeypatch.setattr(pipeline, "load_translator", missing)
+    result = runner.invoke(cli, ["translate", str(SEED)])
+    assert result.exit_code == 3
+    assert result.stderr == "brief: error: translator 'x' is not in the cache: run 'brief models pull x'\n"
+    result = runner.invoke(cli, ["--debug", "translate", str(SEED)])
+    assert result.exit_code == 3 and "Traceback" in result.stderr
+    monkeypatch.setenv("BRIEF_DEBUG", "1")
+    result = runner.invoke(cli, ["translate", str(SEED)])
+    assert "Traceback" in result.stderr
+
+
+def test_unexpected_error_is_one_line(runner, monkeypatch):
+    def boom(options):
+        raise RuntimeError("kaboom\nsecond line")
+
+    monkeypatch.setattr(pipeline, "load_translator", boom)
+    result = runner.invoke(cli, ["translate", str(SEED)])
+    assert result.exit_code == 1
+    assert len(result.stderr.strip().splitlines()) == 1 and "kaboom" in result.stderr
+
+
+def test_env_and_flags_precedence(runner, fake, monkeypatch):
+    monkeypatch.setenv("BRIEF_QUOTES", "straight")
+    result = runner.invoke(cli, ["translate", "-"], input="« oui »".encode())
+    assert result.stdout == '"OUI"\n'
+    result = runner.invoke(cli, ["translate", "-", "--quotes", "guillemets"], input="« oui »".encode())
+    assert result.stdout == "«OUI»\n"
+    monkeypatch.setenv("BRIEF_BEAMS", "many")
+    result = runner.invoke(cli, ["translate", "-"], input="« oui »".encode())
+    assert result.exit_code == 2 and "BRIEF_BEAMS" in result.stderr
+
+
+def test_help_and_version(runner):
+    result = runner.invoke(cli, ["--help"])
+    assert result.exit_code == 0 and "Exit codes" in result.stdout and "130" in result.stdout
+    result = runner.invoke(cli, ["--version"])
+    assert result.exit_code == 0 and "brief" in result.stdout
