@@ -9,7 +9,7 @@ English marks are written by this module from the source's structure, never take
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .quotes import CLOSE, CONTINUE, LITERAL, OPEN, QUOTE_CHARS, QuoteStyle
@@ -128,49 +128,72 @@ def _inline_slots(plan: _Plan, output: str) -> list[str] | None:
     return [clean_output(slot) for slot in slots]
 
 
+class DocumentJob:
+    """One document's translation in two passes, so a caller can batch the passes of many documents together.
+
+    first_inputs() → (translate them) → second_inputs(first) → (translate them) → finish(second)
+    """
+
+    def __init__(self, doc: Document, style: QuoteStyle = QuoteStyle.CURLY) -> None:
+        self.doc = doc
+        self.style = style
+        self.plans = [_plan(doc, sentence) for sentence in doc.sentences]
+        self.rendered: dict[int, list[Token]] = {}
+
+    def first_inputs(self) -> list[str]:
+        """Whole sentences: plain ones, and quoted ones tried inline."""
+        return [plan.inline_input for plan in self.plans if plan.method in ("plain", "inline")]
+
+    def second_inputs(self, translations: Mapping[str, str]) -> list[str]:
+        """Apply the first pass; return the pieces of sentences whose quotes must be translated apart."""
+        for plan in self.plans:
+            if plan.method == "plain":
+                text = clean_output(translations.get(plan.inline_input, ""))
+                # continuation marks only occur at a paragraph's start, so they come first
+                self.rendered[plan.sentence.index] = [t for t in plan.tokens if t.kind == CONTINUE] + [
+                    Token("text", text)
+                ]
+            elif plan.method == "inline":
+                slots = _inline_slots(plan, translations.get(plan.inline_input, ""))
+                if slots is None:
+                    plan.method = "separate"
+                else:
+                    self.rendered[plan.sentence.index] = _fill_slots(plan.tokens, slots)
+        cores = (
+            prepare(_split_core(t.value)[1])
+            for plan in self.plans
+            if plan.method == "separate"
+            for t in plan.tokens
+            if t.kind == "text"
+        )
+        return [core for core in dict.fromkeys(cores) if core]
+
+    def finish(self, translations: Mapping[str, str]) -> tuple[str, list[SentenceResult], list[QuoteResult]]:
+        """Apply the second pass and assemble: English text, per-sentence results, quote ledger."""
+        for plan in self.plans:
+            if plan.method != "separate":
+                continue
+            tokens = []
+            for token in plan.tokens:
+                if token.kind == "text":
+                    prefix, core, suffix = _split_core(token.value)
+                    english = clean_output(translations.get(prepare(core), "")) if core else ""
+                    tokens.append(Token("text", f"{prefix}{english}{suffix}"))
+                else:
+                    tokens.append(token)
+            self.rendered[plan.sentence.index] = tokens
+        methods = {plan.sentence.index: plan.method for plan in self.plans}
+        return _assemble(self.doc, self.rendered, methods, self.style)
+
+
 def translate_document(
     doc: Document, translate: TranslateFn, style: QuoteStyle = QuoteStyle.CURLY
 ) -> tuple[str, list[SentenceResult], list[QuoteResult]]:
-    """Translate a Document; returns the English text, per-sentence results and the quote ledger."""
-    plans = [_plan(doc, sentence) for sentence in doc.sentences]
-    first_pass = [plan.inline_input for plan in plans if plan.method in ("plain", "inline")]
-    translations = dict(zip(first_pass, translate(first_pass)))
-
-    rendered: dict[int, list[Token]] = {}
-    for plan in plans:
-        if plan.method == "plain":
-            text = clean_output(translations.get(plan.inline_input, ""))
-            # continuation marks only occur at a paragraph's start, so they come first
-            rendered[plan.sentence.index] = [t for t in plan.tokens if t.kind == CONTINUE] + [Token("text", text)]
-        elif plan.method == "inline":
-            slots = _inline_slots(plan, translations.get(plan.inline_input, ""))
-            if slots is None:
-                plan.method = "separate"
-            else:
-                rendered[plan.sentence.index] = _fill_slots(plan.tokens, slots)
-
-    separate = [plan for plan in plans if plan.method == "separate"]
-    cores = [
-        core
-        for core in dict.fromkeys(
-            prepare(_split_core(t.value)[1]) for plan in separate for t in plan.tokens if t.kind == "text"
-        )
-        if core
-    ]
-    core_translations = dict(zip(cores, translate(cores)))
-    for plan in separate:
-        tokens = []
-        for token in plan.tokens:
-            if token.kind == "text":
-                prefix, core, suffix = _split_core(token.value)
-                english = clean_output(core_translations.get(prepare(core), "")) if core else ""
-                tokens.append(Token("text", f"{prefix}{english}{suffix}"))
-            else:
-                tokens.append(token)
-        rendered[plan.sentence.index] = tokens
-
-    methods = {plan.sentence.index: plan.method for plan in plans}
-    return _assemble(doc, rendered, methods, style)
+    """Translate one Document; returns the English text, per-sentence results and the quote ledger."""
+    job = DocumentJob(doc, style)
+    first = job.first_inputs()
+    second = job.second_inputs(dict(zip(first, translate(first))))
+    return job.finish(dict(zip(second, translate(second))))
 
 
 def _fill_slots(tokens: list[Token], slots: list[str]) -> list[Token]:

@@ -1,0 +1,90 @@
+"""The real model path, with tiny Marian models the tests build: random weights (gibberish, no sensible quote
+marks) and a model overfitted on known sentence pairs (known words, so placement can be checked exactly)."""
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+from quote_check import top_level_quotes
+
+import translate_cli
+from translate_cli.cli import cli
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEED = SEEDS / "mali-russie-diop-lavrov.fr.txt"
+
+
+def test_seed_with_random_model_keeps_11_quotes_and_every_sentence(tiny_marian_dir):
+    result = CliRunner().invoke(cli, ["translate", str(SEED), "--translator", str(tiny_marian_dir), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert len(data["quotes"]) == 11
+    english = top_level_quotes(data["translation"])
+    assert english == [q["target"] for q in data["quotes"]]
+    assert data["translation"].count("“") == data["translation"].count("”") == 11
+    assert [s["index"] for s in data["sentences"]] == list(range(11))
+    assert all(s["target"].strip() for s in data["sentences"])
+    assert data["models"]["translator"]["path"] == str(tiny_marian_dir)
+    assert [q["sentences"] for q in data["quotes"]] == [[0], [1], [2], [3], [5], [6], [7], [8], [9], [10], [10]]
+
+
+def test_overfit_model_places_quotes_exactly(overfit_marian_dir):
+    brief = translate_cli.load(str(overfit_marian_dir))
+    result = brief.translate("Il a dit « nous voulons la paix » hier.")
+    assert result.translation == "He said “we want peace” yesterday."
+    assert result.quotes[0].method == "inline"
+    assert (result.quotes[0].source, result.quotes[0].target) == ("nous voulons la paix", "we want peace")
+
+    result = brief.translate("« Nous voulons la paix », a déclaré le ministre.")
+    assert result.translation == "“We want peace,” said the minister."
+
+    # The model moves the quote to the end ("Diop replied: “Yes.”"): rejected, rebuilt in source order.
+    result = brief.translate("« Oui », a répondu Diop.")
+    assert result.translation == "“Yes”, replied Diop."
+    assert result.quotes[0].method == "separate"
+
+    # Straight quotes from the model are recognised and rewritten in the requested style.
+    result = translate_cli.load(str(overfit_marian_dir), quotes="guillemets").translate("Il a dit « oui ».")
+    assert result.translation == "He said «yes»."
+
+
+def test_twenty_thousand_words_every_sentence_present(tiny_marian_dir):
+    articles = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.fr.txt"))]
+    text = "\n\n".join(articles * 14)
+    assert len(text.split()) >= 20_000
+    brief = translate_cli.load(str(tiny_marian_dir))
+    result = brief.translate(text)
+    single = sum(len(brief.translate(article).sentences) for article in articles)
+    assert len(result.sentences) == 14 * single
+    assert all(s.target.strip() for s in result.sentences)
+    assert len(result.quotes) == 14 * (11 + 8 + 7 + 4)
+    assert len(top_level_quotes(result.translation)) == len(result.quotes)
+
+
+def test_installed_brief_command(tiny_marian_dir):
+    brief = shutil.which("brief")
+    assert brief, "the brief command is not installed (pip install .)"
+    done = subprocess.run(
+        [brief, "translate", "-", "--translator", str(tiny_marian_dir), "--format", "json"],
+        input="Il a dit « oui » et « non ».".encode(),
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    data = json.loads(done.stdout)
+    assert len(data["quotes"]) == 2 and data["source"] == "-"
+    assert done.stderr == b""
+    missing = subprocess.run([brief, "translate", "nope.txt"], capture_output=True, timeout=60)
+    assert missing.returncode == 2 and missing.stderr.decode().count("\n") == 1
+
+
+def test_help_does_not_import_torch():
+    code = "import sys; from translate_cli.cli import cli; sys.argv=['brief','--help']\n" \
+           "try:\n    cli()\nexcept SystemExit: pass\nassert 'torch' not in sys.modules and 'transformers' not in sys.modules"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr.decode()
+    assert re.search(rb"Exit codes", done.stdout)
