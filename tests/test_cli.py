@@ -92,7 +92,7 @@ def test_bad_inputs_one_line_and_exit_code(runner, fake, tmp_path, content, code
 def test_missing_file_is_usage_error(runner, fake, tmp_path):
     result = runner.invoke(cli, ["translate", str(tmp_path / "nope.txt")])
     assert result.exit_code == 2
-    assert result.stderr.strip().splitlines() == [f"brief: error: no such file: {tmp_path / 'nope.txt'}"]
+    assert result.stderr.strip().splitlines() == [f"brief: error: no such file or directory: {tmp_path / 'nope.txt'}"]
 
 
 def test_bad_option_is_usage_error_in_one_line(runner, fake):

@@ -5,18 +5,37 @@ read → normalise → segment (+ quotation parse) → translate (batched) → r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from .errors import InputError
+from .errors import BriefError, InputError
 from .options import Options, resolve_options
 from .quotes import QuoteStyle
 from .reading import decode, normalise, read_path
-from .restore import translate_document
+from .restore import DocumentJob
 from .result import Result
-from .segment import segment
+from .segment import Document, segment
 from .translate import Translator, translate_texts
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One document to translate: its text, where it came from, and warnings from reading it."""
+
+    text: str
+    source: str = "-"
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass
+class _Job:
+    source: Source
+    document: Document
+    restore: DocumentJob
 
 
 class Brief:
@@ -41,25 +60,70 @@ class Brief:
 
     def translate(self, text: str, *, source: str = "-", warnings: Sequence[str] = ()) -> Result:
         """Translate one French document given as text."""
-        normalised = normalise(text)
+        [(_, outcome)] = self.translate_many([Source(text, source, tuple(warnings))])
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    def translate_many(
+        self,
+        items: Iterable[T],
+        prepare: Callable[[T], Source] | None = None,
+        *,
+        window_sentences: int = 128,
+    ) -> Iterator[tuple[T, Result | BriefError]]:
+        """Translate many documents with one model, batching sentences across documents; results in input order.
+
+        `prepare` turns an item into a Source (reading a file, say); a BriefError it raises is yielded for that item
+        and the others go on. Documents are grouped until a group holds `window_sentences` sentences, so results
+        stream out while later documents are still being read.
+        """
+        prepare = prepare or (lambda item: item)  # type: ignore[assignment,return-value]
+        window: list[tuple[T, _Job | BriefError]] = []
+        sentences = 0
+        for item in items:
+            try:
+                job = self._job(prepare(item))
+                sentences += len(job.document.sentences)
+                window.append((item, job))
+            except BriefError as exc:
+                window.append((item, exc))
+            if sentences >= window_sentences:
+                yield from self._run_window(window)
+                window, sentences = [], 0
+        yield from self._run_window(window)
+
+    def _job(self, source: Source) -> _Job:
+        normalised = normalise(source.text)
         if not normalised.strip():
-            raise InputError(f"{source}: empty input (no text to translate)")
+            raise InputError(f"{source.source}: empty input (no text to translate)")
         document = segment(normalised)
-        translation, sentences, quotes = translate_document(
-            document, self._translate_strings, QuoteStyle(self.options.quotes)
-        )
-        return Result(
-            source=source,
-            translation=translation,
-            sentences=tuple(sentences),
-            quotes=tuple(quotes),
-            models=self.models,
-            warnings=self.load_warnings + tuple(warnings) + document.quotes.warnings,
-        )
+        return _Job(source, document, DocumentJob(document, QuoteStyle(self.options.quotes)))
+
+    def _run_window(self, window: list[tuple[T, _Job | BriefError]]) -> Iterator[tuple[T, Result | BriefError]]:
+        jobs = [job for _, job in window if isinstance(job, _Job)]
+        first = list(dict.fromkeys(text for job in jobs for text in job.restore.first_inputs()))
+        first_map = dict(zip(first, self._translate_strings(first)))
+        second = list(dict.fromkeys(text for job in jobs for text in job.restore.second_inputs(first_map)))
+        second_map = dict(zip(second, self._translate_strings(second)))
+        for item, job in window:
+            if isinstance(job, BriefError):
+                yield item, job
+                continue
+            translation, sentence_results, quotes = job.restore.finish(second_map)
+            yield item, Result(
+                source=job.source.source,
+                translation=translation,
+                sentences=tuple(sentence_results),
+                quotes=tuple(quotes),
+                models=self.models,
+                warnings=self.load_warnings + job.source.warnings + job.document.quotes.warnings,
+            )
 
     def translate_bytes(self, data: bytes, *, source: str = "-") -> Result:
         decoded = decode(data, source)
         return self.translate(decoded.text, source=source, warnings=decoded.warnings)
+
 
     def translate_file(self, path: str | Path) -> Result:
         decoded = read_path(path)

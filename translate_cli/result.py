@@ -56,9 +56,12 @@ class Result:
     quotes: tuple[QuoteResult, ...]
     models: dict[str, dict[str, Any]] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    record_id: str | None = None  # set for a JSON Lines input record: its "id"
+    record_fields: dict[str, Any] | None = None  # and its other fields, echoed under "input"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {} if self.record_id is None else {"id": self.record_id}
+        data |= {
             "source": self.source,
             "translation": self.translation,
             "sentences": [sentence.to_dict() for sentence in self.sentences],
@@ -66,3 +69,6 @@ class Result:
             "models": self.models,
             "warnings": list(self.warnings),
         }
+        if self.record_id is not None:
+            data["input"] = self.record_fields or {}
+        return data

@@ -1,52 +1,37 @@
-"""`brief translate`."""
+"""`brief translate`: one article or many, to stdout or to an output folder."""
 
 from __future__ import annotations
 
 import io
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 
-from ..errors import UsageError
+from ..errors import ExitStatus, UsageError
 from ..options import BACKENDS, QUOTE_STYLES
 from ..writers import WRITERS
+from .progress import Reporter
 
 
-def _read_input(path: str) -> tuple[bytes, str]:
-    if path == "-":
-        return sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode(), "-"
-    candidate = Path(path)
-    if not candidate.exists():
-        raise UsageError(f"no such file: {path}")
-    if candidate.is_dir():
-        raise UsageError(f"{path} is a directory (give a file)")
-    try:
-        return candidate.read_bytes(), path
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-
-
-def _write_atomically(target: Path, content: str) -> None:
-    """Write next to the target and rename, so no reader ever sees half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(content)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _render(fmt: str, result) -> str:
+    buffer = io.StringIO()
+    WRITERS[fmt](result, buffer)
+    return buffer.getvalue()
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("file", required=False, metavar="FILE")
+@click.argument("inputs", nargs=-1, metavar="[INPUT]...")
 @click.option("-f", "--format", "fmt", type=click.Choice(list(WRITERS)), default="text", show_default=True,
-              help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+              help="Output format (jsonl: one compact JSON object per line, for several documents).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (one input only).")
+@click.option("--out-dir", type=click.Path(file_okay=False),
+              help="Write one file per input here, mirroring the input tree (<stem>.en.txt|json|jsonl|md).")
+@click.option("--glob", "globs", multiple=True, help="File patterns for directory inputs [default: *.txt, *.md].")
+@click.option("--input-format", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
+              help="jsonl: each line is {\"id\": …, \"text\": …}; other fields are echoed under \"input\".")
+@click.option("--overwrite", is_flag=True, help="Redo inputs whose output already exists in --out-dir.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first input that fails.")
 @click.option("--translator", help="A models.lock name, a Hugging Face repo id, or a local model directory.")
 @click.option("--device", help="auto | cpu | cuda | cuda:N  [default: auto]")
 @click.option("--beams", type=click.IntRange(min=1), help="Beam size [default: the model's, 4 for opus-mt].")
@@ -55,34 +40,93 @@ def _write_atomically(target: Path, content: str) -> None:
               help="Cap on generated tokens per sentence [default: relative to the source length].")
 @click.option("--quotes", type=click.Choice(QUOTE_STYLES), help="English quotation marks [default: curly].")
 @click.option("--backend", type=click.Choice(BACKENDS), help="Translation engine [default: from configs/default.toml].")
-@click.option("-q", "--quiet", is_flag=True, help="No warnings on stderr (they stay in JSON output).")
-def translate(file: str | None, fmt: str, output: str | None, quiet: bool, **settings: object) -> None:
-    """Translate a French article (FILE, or '-' / piped stdin) into English.
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr (warnings stay in JSON output).")
+def translate(
+    inputs: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    out_dir: str | None,
+    globs: tuple[str, ...],
+    input_format: str,
+    overwrite: bool,
+    fail_fast: bool,
+    quiet: bool,
+    **settings: object,
+) -> int:
+    """Translate French articles into English.
 
+    INPUT is a file, a directory (searched recursively), or '-' for stdin; with no INPUT, piped stdin is read.
     Every quotation in the source comes out as one English quotation, in the same order and place.
-    Text goes to stdout; warnings and errors go to stderr.
+    Results go to stdout (or --out-dir / -o); warnings, errors and the summary go to stderr.
     """
-    from .. import pipeline
+    from .. import batch, pipeline
     from ..options import resolve_options
 
-    if file is None:
+    if not inputs:
         if sys.stdin is None or sys.stdin.isatty():
-            raise click.UsageError("no input: give a FILE, or '-' / pipe text on stdin")
-        file = "-"
-    data, source = _read_input(file)
-    options = resolve_options(settings)
-    # Decode before loading the model: a bad input fails in milliseconds, not after seconds of model loading.
-    from ..reading import decode
+            raise click.UsageError("no input: give a FILE or directory, or '-' / pipe text on stdin")
+        inputs = ("-",)
+    if inputs.count("-") > 1:
+        raise UsageError("'-' (stdin) can be given only once")
+    options = resolve_options(settings)  # bad settings fail before any input is read
+    target_dir = Path(out_dir) if out_dir else None
+    stdin = _read_stdin() if "-" in inputs else None
+    documents = batch.discover(
+        inputs, globs=globs or batch.DEFAULT_GLOBS, input_format=input_format, out_dir=target_dir, stdin=stdin
+    )
+    several = len(documents) != 1 or input_format == "jsonl" or any(Path(p).is_dir() for p in inputs if p != "-")
+    if not documents:
+        raise UsageError("no input files found (directories are searched for --glob patterns, default *.txt *.md)")
+    if output and several:
+        raise UsageError("-o/--output takes one input; use --out-dir for several")
+    if several and not target_dir and fmt == "json":
+        raise UsageError("--format json prints one document; use --format jsonl for several (or --out-dir)")
+    if target_dir:
+        batch.check_outputs(documents, target_dir, fmt)
+        batch.remove_stale_temporaries(target_dir)
+    if not several:
+        # One input: read and decode it before loading the model, so a bad input fails in milliseconds.
+        batch._source_of(documents[0])
 
-    decoded = decode(data, source)
     brief = pipeline.load(options=options)
-    result = brief.translate(decoded.text, source=source, warnings=decoded.warnings)
-    if not quiet:
+    reporter = Reporter(len(documents), quiet=quiet)
+    for item in batch.run(
+        brief,
+        documents,
+        render=lambda result: _render(fmt, result),
+        out_dir=target_dir,
+        fmt=fmt,
+        overwrite=overwrite,
+        fail_fast=fail_fast or not several,
+    ):
+        if item.skipped:
+            reporter.skip()
+            continue
+        if item.error is not None:
+            reporter.error(str(item.error))
+            continue
+        result = item.result
+        assert result is not None
         for warning in result.warnings:
-            click.echo(f"brief: warning: {warning}", err=True)
-    buffer = io.StringIO()
-    WRITERS[fmt](result, buffer)
-    if output:
-        _write_atomically(Path(output), buffer.getvalue())
-    else:
-        click.echo(buffer.getvalue(), nl=False)
+            reporter.warning(warning)
+        reporter.translated(len(result.sentences))
+        if target_dir:
+            continue
+        text = _render(fmt, result)
+        if output:
+            batch.write_atomically(Path(output), text)
+            continue
+        if several and fmt in ("text", "markdown"):
+            header = f"==> {result.source if result.record_id is None else result.record_id} <==\n"
+            text = ("\n" if reporter.done > 1 else "") + header + text
+        click.echo(text, nl=False)
+        sys.stdout.flush()  # each document as soon as it is done: pipelines see progress
+    reporter.summary(always=several)
+    return ExitStatus.INPUT_ERROR if reporter.failed else ExitStatus.SUCCESS
+
+
+def _read_stdin() -> bytes:
+    stream = sys.stdin
+    if stream is None:
+        return b""
+    return stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode("utf-8")

@@ -1,0 +1,354 @@
+"""Marian (opus-mt) through CTranslate2: the transformers checkpoint converted once into brief's cache.
+
+Translating from an already converted model imports neither torch nor transformers: tokenisation is SentencePiece
+(source.spm / target.spm) used exactly as MarianTokenizer uses it, and generation is ctranslate2.Translator.
+Conversion (`ensure_converted`) runs once per model version, in a child process (it needs transformers and torch,
+and its memory is given back when it ends), into ``models.cache_dir()/ct2/<key>``; the key is derived from the
+model's files, so a changed checkpoint is converted again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import ModelError
+from .torch_marian import _MAX_SPLIT_TOKENS
+
+# Files whose content decides what the converter writes (hashed: they are small).
+_IDENTITY_FILES = (
+    "config.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json", "vocab.json",
+    "source.spm", "target.spm", "merges.txt", "tokenizer.json",
+)
+# Weights: identified by name, size and mtime (hashing 300 MB-1.2 GB on every run would cost seconds).
+_WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+_MARKER = "brief-source.json"  # written last inside a finished conversion
+_SPECIAL_PIECES = frozenset(("</s>", "<unk>", "<pad>"))
+_SPIECE_UNDERLINE = "\u2581"
+
+
+# ------------------------------------------------------------------------------------------- conversion
+
+
+def model_key(model_dir: str | Path, *, quantization: str) -> str:
+    """Identity of a converted model: quantization, CTranslate2 major version, support files' content and the
+    weights file's name/size/mtime. Any change gives a new key, hence a new conversion."""
+    import ctranslate2
+
+    model_dir = Path(model_dir)
+    digest = hashlib.sha256()
+    digest.update(f"brief-ct2/1 ctranslate2-{ctranslate2.__version__.split('.')[0]} {quantization}\n".encode())
+    for name in _IDENTITY_FILES:
+        path = model_dir / name
+        if path.is_file():
+            digest.update(f"{name} {hashlib.sha256(path.read_bytes()).hexdigest()}\n".encode())
+    weights = [model_dir / name for name in _WEIGHT_FILES if (model_dir / name).is_file()]
+    if not weights:
+        raise ModelError(f"no {' or '.join(_WEIGHT_FILES)} in {model_dir}: cannot convert it for CTranslate2")
+    stat = os.stat(os.path.realpath(weights[0]))
+    digest.update(f"{weights[0].name} {stat.st_size} {stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:24]
+
+
+def converted_dir(model_dir: str | Path, *, quantization: str = "int8") -> Path:
+    """Where `ensure_converted` puts (or has put) the conversion of `model_dir`."""
+    from ..models import cache_dir
+
+    model_dir = Path(model_dir)
+    resolved = model_dir.resolve()
+    # A Hugging Face snapshot (…/models--org--name/snapshots/<commit>) is named after its repo.
+    name = resolved.parents[1].name if resolved.parent.name == "snapshots" else resolved.name
+    label = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:48] or "model"
+    return cache_dir() / "ct2" / f"{label}-{quantization}-{model_key(model_dir, quantization=quantization)}"
+
+
+def is_converted(path: Path) -> bool:
+    return (path / "model.bin").is_file() and (path / _MARKER).is_file()
+
+
+def ensure_converted(
+    model_dir: str | Path,
+    *,
+    quantization: str = "int8",
+    notify: Callable[[str], None] | None = None,
+    in_process: bool = False,
+) -> Path:
+    """The CTranslate2 conversion of a transformers checkpoint directory, made once and reused.
+
+    Converts into a temporary directory next to the final one and renames it into place, so a crash or a
+    concurrent run never leaves a half-written model behind. Other conversions of the same source directory
+    (an older version of the model) are removed. `in_process` converts in this process instead of a child.
+    """
+    model_dir = Path(model_dir)
+    target = converted_dir(model_dir, quantization=quantization)
+    if is_converted(target):
+        return target
+    if notify:
+        notify(f"converting {model_dir} for CTranslate2 ({quantization}, one time) into {target}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        staged = work / "model"
+        if in_process:
+            _convert(model_dir, staged, quantization)
+        else:
+            _convert_in_child(model_dir, staged, quantization)
+        source = {"source": str(model_dir.resolve()), "quantization": quantization}
+        (staged / _MARKER).write_text(json.dumps(source) + "\n", encoding="utf-8")
+        try:
+            os.rename(staged, target)
+        except OSError:
+            if not is_converted(target):  # not a concurrent winner: a real failure
+                raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    _remove_stale(target, str(model_dir.resolve()), quantization)
+    return target
+
+
+def _remove_stale(current: Path, source: str, quantization: str) -> None:
+    """Drop earlier conversions of the same source directory (the model changed since)."""
+    for other in current.parent.iterdir():
+        if other == current or other.name.startswith(".") or not other.is_dir():
+            continue
+        try:
+            recorded = json.loads((other / _MARKER).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if recorded.get("source") == source and recorded.get("quantization") == quantization:
+            shutil.rmtree(other, ignore_errors=True)
+
+
+def _convert(model_dir: Path, out_dir: Path, quantization: str) -> None:
+    import ctranslate2
+
+    try:
+        converter = ctranslate2.converters.TransformersConverter(str(model_dir), low_cpu_mem_usage=True)
+        converter.convert(str(out_dir), quantization=quantization, force=True)
+    except Exception as exc:  # noqa: BLE001 - the converter raises anything from ValueError to OSError
+        raise ModelError(f"cannot convert {model_dir} for CTranslate2: {exc}".splitlines()[0]) from exc
+
+
+def _convert_in_child(model_dir: Path, out_dir: Path, quantization: str) -> None:
+    package_root = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
+    env.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    env.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    code = "import sys; from translate_cli.backends.ct2_marian import _convert_main; _convert_main(sys.argv[1:])"
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(model_dir), str(out_dir), quantization],
+        env=env, capture_output=True, text=True,
+    )
+    if proc.returncode != 0:
+        lines = [line for line in (proc.stdout + proc.stderr).splitlines() if line.strip()]
+        detail = next((line for line in reversed(lines) if line.startswith("brief-convert: ")), None)
+        detail = detail[len("brief-convert: "):] if detail else (lines[-1] if lines else f"exit {proc.returncode}")
+        raise ModelError(detail if detail.startswith("cannot convert") else
+                         f"cannot convert {model_dir} for CTranslate2: {detail}")
+
+
+def _convert_main(argv: list[str]) -> None:
+    """Child-process entry point: convert, and report a failure as one line."""
+    model_dir, out_dir, quantization = argv
+    try:
+        _convert(Path(model_dir), Path(out_dir), quantization)
+    except ModelError as exc:
+        print(f"brief-convert: {exc}", file=sys.stderr)
+        sys.exit(3)
+
+
+# -------------------------------------------------------------------------------------- device, threads
+
+
+def physical_cores() -> int:
+    """Physical cores this process may use (hyper-threads share a core's vector units: not worth a thread)."""
+    try:
+        allowed = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        allowed = os.cpu_count() or 1
+    cores: set[tuple[str, str]] = set()
+    try:
+        physical = core = ""
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                key, _, value = line.partition(":")
+                key, value = key.strip(), value.strip()
+                if key == "physical id":
+                    physical = value
+                elif key == "core id":
+                    core = value
+                elif not key and core:
+                    cores.add((physical, core))
+                    physical = core = ""
+        if core:
+            cores.add((physical, core))
+    except OSError:
+        pass
+    return max(1, min(allowed, len(cores) or allowed))
+
+
+def pick_device(device: str) -> tuple[str, int]:
+    """("cpu" | "cuda", device index) for an Options.device value, without importing torch."""
+    import ctranslate2
+
+    gpus = ctranslate2.get_cuda_device_count()
+    if device == "auto":
+        return ("cuda", 0) if gpus > 0 else ("cpu", 0)
+    if device.startswith("cuda"):
+        index = int(device.partition(":")[2] or 0)
+        if index >= gpus:
+            raise ModelError(f"--device {device}: no such CUDA device for CTranslate2 (use --device cpu)")
+        return "cuda", index
+    return "cpu", 0
+
+
+def default_compute_type(device: str, device_index: int = 0) -> str:
+    """int8 on CPU; int8 weights with float16 activations on GPU (falling back to what the device supports)."""
+    import ctranslate2
+
+    supported = ctranslate2.get_supported_compute_types(device, device_index)
+    preferred = ("int8_float16", "int8_bfloat16", "float16", "int8") if device == "cuda" else ("int8", "int8_float32")
+    return next((kind for kind in preferred if kind in supported), "default")
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot read {path}: {exc}") from None
+    return data if isinstance(data, dict) else {}
+
+
+def load_ct2_translator(path: Path, device: str, device_index: int, compute_type: str, intra_threads: int):
+    import ctranslate2
+
+    try:
+        return ctranslate2.Translator(
+            str(path), device=device, device_index=device_index, compute_type=compute_type,
+            intra_threads=intra_threads if device == "cpu" else min(intra_threads, 4), inter_threads=1,
+        )
+    except (RuntimeError, ValueError, OSError) as exc:
+        raise ModelError(f"cannot load the CTranslate2 model {path}: {exc}".splitlines()[0]) from exc
+
+
+def _notify_terminal(message: str) -> None:
+    if sys.stderr is not None and sys.stderr.isatty():
+        print(f"brief: {message}", file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------------------------------------- translator
+
+
+class CT2MarianTranslator:
+    """The Translator protocol over a CTranslate2 conversion of a MarianMT checkpoint directory."""
+
+    def __init__(
+        self,
+        model_dir: str | Path,
+        *,
+        device: str = "auto",
+        beams: int | None = None,
+        max_new_tokens: int | None = None,
+        compute_type: str | None = None,
+        quantization: str = "int8",
+        intra_threads: int | None = None,
+        max_batch_tokens: int = 0,
+        notify: Callable[[str], None] | None = None,
+    ) -> None:
+        import sentencepiece
+
+        model_dir = Path(model_dir)
+        self.name = f"ctranslate2:{model_dir.name}"
+        missing = [name for name in ("config.json", "source.spm", "target.spm") if not (model_dir / name).is_file()]
+        if missing:
+            raise ModelError(f"cannot load a Marian translator from {model_dir}: no {', '.join(missing)}")
+        config = read_json(model_dir / "config.json")
+        if read_json(model_dir / "tokenizer_config.json").get("separate_vocabs"):
+            raise ModelError(f"{model_dir}: Marian models with separate vocabularies are not supported by the "
+                             "ctranslate2 backend (use --backend torch)")
+        generation = read_json(model_dir / "generation_config.json")
+        self.max_positions = int(config.get("max_position_embeddings") or 512)
+        self.max_input_tokens = min(_MAX_SPLIT_TOKENS, self.max_positions - 2)
+        self.beams = beams or int(generation.get("num_beams") or config.get("num_beams") or 1)
+        self.max_new_tokens = max_new_tokens
+        # The model's own length limit (generation max_length counts the start token) bounds any computed cap.
+        self.max_length = int(generation.get("max_length") or self.max_positions) - 1
+        self.max_batch_tokens = max_batch_tokens
+        self.device, self.device_index = pick_device(device)
+        self.compute_type = compute_type or default_compute_type(self.device, self.device_index)
+        self.intra_threads = intra_threads or physical_cores()
+        self.model_path = ensure_converted(model_dir, quantization=quantization, notify=notify)
+        self.translator = load_ct2_translator(
+            self.model_path, self.device, self.device_index, self.compute_type, self.intra_threads
+        )
+        self._source = sentencepiece.SentencePieceProcessor(model_file=str(model_dir / "source.spm"))
+        self._target = sentencepiece.SentencePieceProcessor(model_file=str(model_dir / "target.spm"))
+        self.generated_tokens = 0  # target tokens generated so far (what benchmarks count)
+
+    @classmethod
+    def from_checkpoint(cls, model_dir: str | Path, **settings: Any) -> CT2MarianTranslator:
+        """Load from a transformers checkpoint directory, converting it first if needed (one time; a line on
+        stderr says so when stderr is a terminal)."""
+        settings.setdefault("notify", _notify_terminal)
+        return cls(model_dir, **settings)
+
+    # MarianTokenizer: an optional leading ">>xx<<" language code kept whole, SentencePiece pieces, then "</s>".
+    def encode(self, texts: Sequence[str]) -> list[list[str]]:
+        """Source tokens as MarianTokenizer produces them (pieces outside the vocabulary become <unk> in the
+        model, as in MarianTokenizer)."""
+        codes: list[list[str]] = []
+        bodies: list[str] = []
+        for text in texts:
+            if text.startswith(">>") and (end := text.find("<<")) != -1:
+                codes.append([text[: end + 2]])
+                bodies.append(text[end + 2:])
+            else:
+                codes.append([])
+                bodies.append(text)
+        pieces = self._source.encode(bodies, out_type=str)
+        return [code + body + ["</s>"] for code, body in zip(codes, pieces)]
+
+    def decode(self, tokens: Sequence[str]) -> str:
+        """Target tokens to text, as MarianTokenizer.decode(..., skip_special_tokens=True) with the target spm."""
+        pieces = [token for token in tokens if token not in _SPECIAL_PIECES]
+        return self._target.decode_pieces(pieces).replace(_SPIECE_UNDERLINE, " ").strip()
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return [len(tokens) for tokens in self.encode(texts)]
+
+    def max_decoding_length(self, batch: Sequence[Sequence[str]]) -> int:
+        """The torch backend's rule: --max-new-tokens, else twice the longest source plus 16, within the model's
+        max_length and position table."""
+        longest = max((len(tokens) for tokens in batch), default=1)
+        return self.max_new_tokens or min(self.max_length, self.max_positions - 1, 2 * longest + 16)
+
+    def translate_batch(self, texts: Sequence[str]) -> list[str]:
+        if not texts:
+            return []
+        batch = self.encode(texts)
+        results = self.translator.translate_batch(
+            batch,
+            beam_size=self.beams,
+            max_batch_size=self.max_batch_tokens,
+            batch_type="tokens",
+            max_input_length=self.max_positions,
+            max_decoding_length=self.max_decoding_length(batch),
+            return_scores=False,
+        )
+        outputs = []
+        for result in results:
+            hypothesis = result.hypotheses[0]
+            self.generated_tokens += len(hypothesis)
+            outputs.append(self.decode(hypothesis))
+        return outputs
