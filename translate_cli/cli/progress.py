@@ -39,7 +39,8 @@ class Reporter:
     def warning(self, message: str) -> None:
         if not self.quiet:
             self._clear()
-            click.echo(f"brief: {click.style('warning', fg='yellow') if self.color else 'warning'}: {message}", err=True)
+            label = click.style("warning", fg="yellow") if self.color else "warning"
+            click.echo(f"brief: {label}: {message}", err=True)
             self._progress()
 
     def error(self, message: str) -> None:
