@@ -127,9 +127,11 @@ def test_several_documents_to_stdout(corpus, fake):
     result = runner.invoke(cli, ["translate", str(corpus / "a"), "--format", "jsonl"])
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["source"] for r in records] == [str(p) for p in sorted((corpus / "a").rglob("*.txt"))]
-    result = runner.invoke(cli, ["translate", str(corpus / "a"), "--quiet"])
+    result = runner.invoke(cli, ["translate", str(corpus / "a")])
     assert result.stdout.count("==> ") == len(records)
     assert result.stderr.splitlines()[-1].startswith(f"brief: {len(records)} translated, 0 failed")
+    quiet = runner.invoke(cli, ["translate", str(corpus / "a"), "--quiet"])
+    assert quiet.stdout == result.stdout and quiet.stderr == ""
 
 
 def test_jsonl_in_jsonl_out_keeps_ids_order_and_fields(tmp_path, fake):

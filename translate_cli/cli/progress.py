@@ -60,7 +60,7 @@ class Reporter:
 
     def summary(self, always: bool) -> None:
         self._clear()
-        if not (always or self.failed):
+        if not (always or self.failed) or (self.quiet and not self.failed):
             return
         parts = [f"{self.done} translated", f"{self.failed} failed"]
         if self.skipped:
