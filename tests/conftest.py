@@ -12,6 +12,14 @@ import pytest
 from tiny_models import OVERFIT_PAIRS, OVERFIT_STEPS, build_tiny_bart, build_tiny_marian
 
 
+@pytest.fixture(autouse=True)
+def _no_network_no_user_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No test reaches a model hub or the user's caches: the hub is offline, caches live in temp folders."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("BRIEF_CACHE", str(tmp_path_factory.mktemp("brief-cache")))
+    monkeypatch.delenv("BRIEF_CONFIG", raising=False)
+
+
 @pytest.fixture(scope="session")
 def tiny_marian_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """opus-mt-fr-en layout, random weights: loads and generates deterministic gibberish (~0.1 s to build)."""

@@ -17,6 +17,7 @@ SEED = Path(__file__).resolve().parent.parent / "seeds" / "mali-russie-diop-lavr
 
 @pytest.fixture
 def fake(monkeypatch):
+    monkeypatch.setenv("BRIEF_SUMMARIZER", "extractive")
     translator = FakeTranslator()
     monkeypatch.setattr(
         pipeline, "load_translator", lambda options: (translator, {"name": "fake", "repo": None, "revision": None, "path": "x"}, ())
@@ -29,36 +30,62 @@ def runner():
     return CliRunner()
 
 
-def test_text_output_is_the_translation_only(runner, fake):
-    result = runner.invoke(cli, ["translate", str(SEED)])
+def test_text_output_is_the_translation_only_with_no_brief(runner, fake):
+    result = runner.invoke(cli, ["translate", str(SEED), "--no-brief"])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("LES CHEFS DES DIPLOMATIES")
     assert len(top_level_quotes(result.stdout)) == 11
     assert result.stderr == ""
 
 
+def test_text_output_brief_then_separator_then_translation(runner, fake):
+    result = runner.invoke(cli, ["translate", str(SEED)])
+    assert result.exit_code == 0, result.output
+    brief, translation = result.stdout.split("\n" + "-" * 40 + "\n\n")
+    headline, _, rest = brief.partition("\n\n")
+    assert headline and "\n" not in headline
+    assert len(top_level_quotes(translation)) == 11
+    key_quotes = [line for line in rest.splitlines() if line.startswith("“")]
+    assert 1 <= len(key_quotes) <= 3
+    for quote in top_level_quotes(brief):
+        assert f"“{quote}”" in translation or quote in translation
+
+
+def test_summarizer_auto_falls_back_to_extractive_offline(runner, fake, monkeypatch):
+    monkeypatch.delenv("BRIEF_SUMMARIZER")
+    result = runner.invoke(cli, ["translate", str(SEED), "--format", "json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["brief"]["method"] == "extractive"
+    assert any("extractive" in w for w in data["warnings"])
+    assert "extractive" in result.stderr
+
+
 def test_json_output(runner, fake):
     result = runner.invoke(cli, ["translate", str(SEED), "--format", "json"])
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert list(data) == ["source", "translation", "sentences", "quotes", "models", "warnings"]
+    assert list(data) == ["source", "translation", "sentences", "quotes", "models", "warnings", "brief"]
     assert data["source"] == str(SEED)
     assert len(data["quotes"]) == 11
     assert len(data["sentences"]) == 11
     assert data["models"]["translator"]["name"] == "fake"
-    assert set(data["quotes"][0]) == {"source", "target", "sentences", "nested", "method"}
+    assert set(data["quotes"][0]) == {"source", "target", "sentences", "nested", "method", "speaker"}
+    brief = data["brief"]
+    assert 1 <= len(brief["quotes"]) <= 3
+    assert all(q["text"] in data["translation"] for q in brief["quotes"])
 
 
 def test_stdin_dash_and_pipe(runner, fake):
     for args in (["translate", "-"], ["translate"]):
-        result = runner.invoke(cli, args, input="Il a dit « oui ».".encode())
+        result = runner.invoke(cli, [*args, "--no-brief"], input="Il a dit « oui ».".encode())
         assert result.exit_code == 0
         assert result.stdout == "IL A DIT “OUI”.\n"
 
 
 def test_output_file(runner, fake, tmp_path):
     out = tmp_path / "sub" / "out.txt"
-    result = runner.invoke(cli, ["translate", str(SEED), "-o", str(out)])
+    result = runner.invoke(cli, ["translate", str(SEED), "-o", str(out), "--no-brief"])
     assert result.exit_code == 0 and result.stdout == ""
     assert len(top_level_quotes(out.read_text(encoding="utf-8"))) == 11
     assert [p.name for p in out.parent.iterdir()] == ["out.txt"]
@@ -108,7 +135,7 @@ def test_encodings_translate_with_accents(runner, fake, tmp_path):
     for encoding in ("cp1252", "latin-1", "utf-16"):
         path = tmp_path / f"{encoding}.txt"
         path.write_bytes(text.encode(encoding))
-        result = runner.invoke(cli, ["translate", str(path)])
+        result = runner.invoke(cli, ["translate", str(path), "--no-brief"])
         assert result.exit_code == 0
         assert result.stdout == "LE PRÉSIDENT A ÉTÉ REÇU À NOËL: “TRÈS BIEN”.\n"
         assert ("not UTF-8" in result.stderr) == (encoding != "utf-16")
@@ -141,6 +168,7 @@ def test_unexpected_error_is_one_line(runner, monkeypatch):
 
 def test_env_and_flags_precedence(runner, fake, monkeypatch):
     monkeypatch.setenv("BRIEF_QUOTES", "straight")
+    monkeypatch.setenv("BRIEF_BRIEF", "false")
     result = runner.invoke(cli, ["translate", "-"], input="« oui »".encode())
     assert result.stdout == '"OUI"\n'
     result = runner.invoke(cli, ["translate", "-", "--quotes", "guillemets"], input="« oui »".encode())

@@ -88,3 +88,39 @@ def test_help_does_not_import_torch():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
     assert done.returncode == 0, done.stderr.decode()
     assert re.search(rb"Exit codes", done.stdout)
+
+
+def _quoted_spans(text: str) -> list[str]:
+    return re.findall(r"“([^”]*)”", text)
+
+
+def test_brief_with_tiny_bart_every_quote_verbatim(tiny_marian_dir, tiny_bart_dir):
+    args = ["translate", str(SEED), "--translator", str(tiny_marian_dir), "--summarizer", str(tiny_bart_dir),
+            "--format", "json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    brief = data["brief"]
+    assert 1 <= len(brief["quotes"]) <= 3
+    assert data["models"]["summarizer"]["path"] == str(tiny_bart_dir)
+    for quote in brief["quotes"]:
+        assert quote["text"] in data["translation"]
+    for span in _quoted_spans(brief["headline"] + "\n" + brief["summary"]):
+        assert span in data["translation"]
+    assert brief["headline"] and "\n" not in brief["headline"]
+
+
+def test_summarize_command_on_english(tmp_path):
+    article = tmp_path / "en.txt"
+    article.write_text(
+        "The minister arrived in Paris on Monday. “We want peace,” said the minister. Talks went on late.\n\n"
+        "According to aides, “nothing has changed” since the vote. More talks are planned for March.\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["summarize", str(article), "--summarizer", "extractive", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["brief"]["method"] == "extractive"
+    text = article.read_text(encoding="utf-8")
+    assert all(q["text"] in text for q in data["brief"]["quotes"]) and data["brief"]["quotes"]
+    assert all(span in text for span in _quoted_spans(data["brief"]["summary"]))

@@ -16,6 +16,7 @@ SEED = Path(__file__).resolve().parent.parent / "seeds" / "mali-russie-diop-lavr
 
 def brief_with(fn=str.upper, **options):
     fake = FakeTranslator(fn)
+    options.setdefault("summarizer", "extractive")
     return translate_cli.load(fake, options=Options(**options)), fake
 
 
@@ -140,14 +141,20 @@ def test_empty_text_is_an_input_error():
 def test_to_dict_fields():
     brief, _ = brief_with()
     data = brief.translate("Il a dit « oui ».", source="a.txt").to_dict()
-    assert list(data) == ["source", "translation", "sentences", "quotes", "models", "warnings"]
+    assert list(data) == ["source", "translation", "sentences", "quotes", "models", "warnings", "brief"]
+    assert list(data["brief"]) == ["headline", "summary", "quotes", "method", "checks", "chunks", "input_tokens"]
     assert data["sentences"] == [
         {"index": 0, "paragraph": 0, "source": "Il a dit « oui ».", "target": "IL A DIT “OUI”."}
     ]
     assert data["quotes"] == [
-        {"source": "oui", "target": "OUI", "sentences": [0], "nested": [], "method": "inline"}
+        {"source": "oui", "target": "OUI", "sentences": [0], "nested": [], "method": "inline", "speaker": None}
     ]
     assert data["source"] == "a.txt"
+    assert data["brief"]["method"] == "extractive"
+    assert data["brief"]["quotes"] == [{"text": "OUI", "speaker": None}]
+    assert data["models"]["summarizer"]["name"] == "extractive"
+    no_brief, _ = brief_with(brief=False)
+    assert "brief" not in no_brief.translate("Il a dit « oui ».").to_dict()
 
 
 SEED_QUOTES = {

@@ -32,6 +32,7 @@ class Options:
     max_new_tokens: int = 0  # 0: relative to each source's length
     quotes: str = "curly"
     backend: str = "torch"
+    brief: bool = True  # write a headline, summary and key quotes after translating
 
     def __post_init__(self) -> None:
         if self.quotes not in QUOTE_STYLES:
@@ -59,6 +60,13 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
     kind = type(getattr(Options(), name)) if name != "translator" else str
     if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
         return value
+    if kind is bool:
+        lowered = str(value).strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(f"{origin}: {name} must be true or false, not {value!r}")
     if kind is int:
         try:
             return int(str(value).strip())

@@ -6,7 +6,7 @@ read → normalise → segment (+ quotation parse) → translate (batched) → r
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,6 +17,7 @@ from .reading import decode, normalise, read_path
 from .restore import DocumentJob
 from .result import Result
 from .segment import Document, segment
+from .summarise import Summariser, attribute_speakers, summarise_result
 from .translate import Translator, translate_texts
 
 T = TypeVar("T")
@@ -52,6 +53,27 @@ class Brief:
         self.options = options
         self.models = models or {"translator": {"name": getattr(translator, "name", "custom")}}
         self.load_warnings = tuple(warnings)  # e.g. a model file whose hash could not be checked
+        self._summariser: Summariser | None = None
+        self._summariser_loaded = False
+
+    @property
+    def summariser(self) -> Summariser | None:
+        """The brief's summariser, loaded on first use (None: extractive). `--summarizer auto` falls back to
+        extractive with a warning when the pinned model is not available."""
+        if not self._summariser_loaded:
+            from .summarise import load_summariser
+
+            self._summariser, described, warnings = load_summariser(self.options.summarizer, device=self.options.device)
+            self.models = {**self.models, "summarizer": described}
+            self.load_warnings += tuple(warnings)
+            self._summariser_loaded = True
+        return self._summariser
+
+    @summariser.setter
+    def summariser(self, summariser: Summariser | None) -> None:
+        self._summariser, self._summariser_loaded = summariser, True
+        described = {"name": getattr(summariser, "name", "extractive"), "repo": None, "revision": None, "path": None}
+        self.models = {**self.models, "summarizer": described}
 
     def _translate_strings(self, texts: Sequence[str]) -> list[str]:
         return translate_texts(
@@ -106,19 +128,27 @@ class Brief:
         first_map = dict(zip(first, self._translate_strings(first)))
         second = list(dict.fromkeys(text for job in jobs for text in job.restore.second_inputs(first_map)))
         second_map = dict(zip(second, self._translate_strings(second)))
+        summariser = self.summariser if self.options.brief and any(isinstance(j, _Job) for _, j in window) else None
         for item, job in window:
             if isinstance(job, BriefError):
                 yield item, job
                 continue
             translation, sentence_results, quotes = job.restore.finish(second_map)
-            yield item, Result(
-                source=job.source.source,
-                translation=translation,
-                sentences=tuple(sentence_results),
-                quotes=tuple(quotes),
-                models=self.models,
-                warnings=self.load_warnings + job.source.warnings + job.document.quotes.warnings,
+            result = attribute_speakers(
+                Result(
+                    source=job.source.source,
+                    translation=translation,
+                    sentences=tuple(sentence_results),
+                    quotes=tuple(quotes),
+                    models=dict(self.models),
+                    warnings=self.load_warnings + job.source.warnings + job.document.quotes.warnings,
+                    quote_style=self.options.quotes,
+                )
             )
+            if self.options.brief:
+                summary = summarise_result(result, summariser)
+                result = replace(result, brief=summary, warnings=result.warnings + summary.warnings)
+            yield item, result
 
     def translate_bytes(self, data: bytes, *, source: str = "-") -> Result:
         decoded = decode(data, source)

@@ -45,6 +45,7 @@ class QuoteResult:
             "sentences": list(self.sentences),
             "nested": [nested.to_dict() for nested in self.nested],
             "method": self.method,
+            "speaker": self.speaker,
         }
 
 
@@ -58,6 +59,8 @@ class Result:
     warnings: tuple[str, ...] = ()
     record_id: str | None = None  # set for a JSON Lines input record: its "id"
     record_fields: dict[str, Any] | None = None  # and its other fields, echoed under "input"
+    brief: Any | None = None  # a summarise.BriefSummary when a brief was asked for
+    quote_style: str = "curly"  # how the translation's quotation marks look (writers quote key quotes alike)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {} if self.record_id is None else {"id": self.record_id}
@@ -69,6 +72,8 @@ class Result:
             "models": self.models,
             "warnings": list(self.warnings),
         }
+        if self.brief is not None:
+            data["brief"] = self.brief.to_dict()
         if self.record_id is not None:
             data["input"] = self.record_fields or {}
         return data

@@ -314,7 +314,8 @@ def plan_chunks(paragraphs: Sequence[Sequence[str]], count_tokens: CountFn, limi
             pieces.append(whole)
             continue
         for sentence, count in zip(sentences, count_tokens(sentences)):
-            pieces.extend([sentence] if count <= limit else split_long(sentence, count_tokens, limit))
+            # Cut finer than the limit: the packing below then has cut points to balance chunks with.
+            pieces.extend([sentence] if count <= limit else split_long(sentence, count_tokens, max(1, limit // 8)))
     if not pieces:
         return []
     counts = count_tokens(pieces)
@@ -343,3 +344,704 @@ def _fit(group: list[int], pieces: list[str], count_tokens: CountFn, limit: int)
         return [Chunk(text, count)]
     half = len(group) // 2
     return _fit(group[:half], pieces, count_tokens, limit) + _fit(group[half:], pieces, count_tokens, limit)
+
+
+# ------------------------------------------------------------------------------------------ quote fidelity
+
+
+def _style_marks(translation: str) -> tuple[str, str]:
+    """The translation's top-level quotation marks, so that the brief's quotes look like the article's."""
+    counts = {"“": translation.count("“"), "«": translation.count("«"), '"': translation.count('"')}
+    best = max(counts, key=lambda mark: counts[mark]) if any(counts.values()) else "“"
+    return {"“": ("“", "”"), "«": ("«", "»"), '"': ('"', '"')}[best]
+
+
+def ledger_wordings(result: Result) -> list[str]:
+    """Every ledger quote's English wording as it stands in the translation: a quote running over paragraphs gives
+    one wording per paragraph, since only those are contiguous in the translation."""
+    wordings: list[str] = []
+    for quote in result.quotes:
+        for piece in quote.target.split("\n\n"):
+            piece = piece.strip()
+            if piece and piece in result.translation and piece not in wordings:
+                wordings.append(piece)
+    return wordings
+
+
+def _plain(text: str) -> str:
+    text = " ".join(text.lower().replace("’", "'").split())
+    return re.sub(r"^(?:\.\.\.|…|\s)+|(?:\.\.\.|…|[\s.,;:])+$", "", text)
+
+
+def _is_truncation(content: str, wording: str) -> bool:
+    """The span is a cut-short (or ellipsed) piece of `wording`: a model truncating a quote, not altering it."""
+    plain = _plain(content)
+    return len(plain) >= 8 and len(plain.split()) >= 2 and plain in _plain(wording)
+
+
+def _closest(content: str, wordings: Sequence[str]) -> str | None:
+    """The ledger wording sharing most content words with `content`, if it shares enough to be the same quote."""
+    span = set(_tokens(content))
+    if not span:
+        return None
+    best, best_key = None, (0.0, 0.0)
+    for wording in wordings:
+        words = set(_tokens(wording))
+        overlap = len(span & words)
+        if not (overlap >= 2 or (len(span) == 1 and overlap == 1 and len(words) <= 3)):
+            continue
+        key = (overlap / len(span), overlap / len(span | words))
+        if key[0] >= 0.5 and key > best_key:
+            best, best_key = wording, key
+    return best
+
+
+def check_quotes(text: str, wordings: Sequence[str], translation: str, where: str) -> tuple[str, list[Check]]:
+    """`text` with every quoted span verbatim from the article's quotations, and what was done to get there.
+
+    Accepted: a span inside a ledger wording (or inside the translation when there is no ledger). A cut-short span
+    is completed and an altered one replaced with the closest ledger wording; a span with no ledger match loses its
+    marks (an invented quote, or the article's own words presented as a quotation); stray marks go.
+    """
+    wordings = [w for w in wordings if w]
+    opening, closing = _style_marks(translation)
+    spans, stray = quoted_spans(text)
+    events: list[tuple[int, QuotedSpan | None]] = sorted(
+        [(span.start, span) for span in spans] + [(pos, None) for pos in stray], key=lambda event: event[0]
+    )
+    checks: list[Check] = []
+    out: list[str] = []
+    cursor = 0
+    for pos, span in events:
+        out.append(text[cursor:pos])
+        if span is None:
+            checks.append(_check("quote", where, "mark-removed", text[pos], "a closing mark with no opening mark"))
+            cursor = pos + 1
+            continue
+        cursor = span.end
+        content = span.content.strip()
+        if not content:
+            checks.append(_check("quote", where, "mark-removed", text[span.start: span.end], "an empty quotation"))
+            continue
+        if span.closed and _accepted(content, wordings, translation):
+            out.append(f"{opening}{content}{closing}")
+            checks.append(_check("quote", where, "verbatim", content))
+            continue
+        if span.closed and content in translation:
+            out.append(content)
+            checks.append(_check("quote", where, "unquoted", content, "the article's words, not a quotation"))
+            continue
+        truncated = next((w for w in wordings if _is_truncation(content, w)), None)
+        closest = truncated or (_closest(content, wordings) if span.closed else None)
+        if closest:
+            closest = _trim(closest)
+            out.append(f"{opening}{closest}{closing}")
+            checks.append(_check("quote", where, "completed" if truncated else "replaced", content, closest))
+        elif span.closed:
+            out.append(content)
+            checks.append(_check("quote", where, "unquoted", content, "no such quotation in the article"))
+        else:
+            out.append(text[span.start + 1: span.end])
+            checks.append(_check("quote", where, "mark-removed", text[span.start], "a quotation never closed"))
+    out.append(text[cursor:])
+    repaired = _tidy("".join(out))
+    # Safety net: whatever the rebuild produced must pass the same rule; anything else loses its marks.
+    spans, stray = quoted_spans(repaired)
+    bad = [s for s in spans if not s.closed or not _accepted(s.content.strip(), wordings, translation)]
+    if bad or stray:
+        for span in bad:
+            checks.append(_check("quote", where, "unquoted", span.content.strip(), "failed the final check"))
+        drop = set(stray) | {s.start for s in bad} | {s.end - 1 for s in bad if s.closed}
+        repaired = _tidy("".join(c for i, c in enumerate(repaired) if i not in drop))
+    return repaired, checks
+
+
+def _trim(wording: str) -> str:
+    """A ledger wording without the comma English puts inside closing marks ("…Russia,” said X"): still verbatim."""
+    return wording.rstrip(" ,;:")
+
+
+def _accepted(content: str, wordings: Sequence[str], translation: str) -> bool:
+    return bool(content) and (any(content in w for w in wordings) if wordings else content in translation)
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"[ \t]{2,}", " ", text)
+    return re.sub(r" +(?=[,.;:!?])", "", text).strip()
+
+
+# ----------------------------------------------------------------------------------------------- headline
+
+_HEADLINE_WORDS = 20
+_ASIDE = re.compile(r",\s+((?:[A-ZÀ-Ö]|(?:who|which|whose|the|a|an|his|her|its|their)\b)[^,“”«»\"]{0,80}?),\s+")
+_CLAUSE_BREAK = re.compile(r",\s|;\s|:\s|\s[—–]\s")
+
+
+def headline_from(sentence: str, max_words: int = _HEADLINE_WORDS) -> str:
+    """A one-line headline from a sentence of the article or summary, by deletion only (never new words):
+    drop a final period, then asides between commas, then cut at a clause boundary or between words — never
+    inside a quotation."""
+    text = " ".join(sentence.split())
+    if text.endswith(".") and not text.endswith(".."):
+        text = text[:-1]
+    while len(_words(text)) > max_words:
+        spans = quoted_spans(text)[0]
+        aside = next((m for m in _ASIDE.finditer(text) if not _inside_quote(spans, m.start())
+                      and len(m.group(1).split()) <= 8), None)
+        if aside is None:
+            break
+        text = text[: aside.start()] + " " + text[aside.end():]
+    if len(_words(text)) <= max_words:
+        return text
+    spans = quoted_spans(text)[0]
+    cuts = [m.start() for m in _CLAUSE_BREAK.finditer(text)
+            if not _inside_quote(spans, m.start()) and 6 <= len(_words(text[: m.start()])) <= max_words]
+    if cuts:
+        return text[: cuts[-1]].rstrip(" ,;:—–")
+    end = 0
+    for match in re.finditer(r"\S+", text):
+        if len(_words(text[: match.end()])) > max_words:
+            break
+        if not _inside_quote(spans, match.end()) or any(s.end == match.end() for s in spans):
+            end = match.end()
+    return text[:end].rstrip(" ,;:—–") + "…" if end else text
+
+
+# ------------------------------------------------------------------------------------------------ speakers
+
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_NAME_TOKEN = (rf"(?:[{_UPPER}]\.(?:-[{_UPPER}]\.)?|(?:MM|Mmes|Mme|Mlle|Mgr|Mrs|Mr|Ms|Dr|Pr|Me|M)\.?(?=\s)"
+               rf"|[{_UPPER}][\w-]*(?:['’][{_UPPER}][\w-]*)?)")
+_PARTICLE = r"(?:de|du|van|von|da|di|del|ben|bin|el|al)"
+_NAME_RUN = re.compile(rf"(?<![\w'’-]){_NAME_TOKEN}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_TOKEN})*")
+_TITLES = {"M": "m", "M.": "m", "MM.": "m", "Mr": "m", "Mr.": "m", "Mgr": "m", "Mgr.": "m", "Mme": "f",
+           "Mmes": "f", "Mlle": "f", "Mrs": "f", "Mrs.": "f", "Ms": "f", "Ms.": "f", "Dr": "", "Dr.": "", "Pr": "",
+           "Pr.": "", "Me": "", "Me.": ""}
+# Capitalised words that start sentences or name things, never people: articles, prepositions, pronouns, …
+_NOT_NAMES = frozenset(
+    """Le La Les Un Une Des Du De Au Aux En Dans Sur Sous Selon Pour Par Avec Sans Chez Après Avant Depuis Pendant
+    Parmi Entre Vers Contre Malgré Et Mais Ou Donc Or Ni Car Si Ce Cet Cette Ces Son Sa Ses Leur Leurs Il Elle Ils
+    Elles On Nous Vous Je Tu Certains Certaines Plusieurs Tous Toutes Chaque Aucun Aucune Quand Lorsque Comme Alors
+    Ainsi Puis Enfin Reste Faute Combien Pourquoi Comment Où Qui Que Quoi Oui Non À Ô
+    The A An In On At Of For With From By To And But Or So If As After Before Since During Among Between According
+    He She It They We I You His Her Its Their Our This That These Those There Here When While Where Why How What
+    Who Yes No""".split()
+)
+_SPEECH = (r"déclar|dit|di[st]\b|lanc|soulign|rappel|prév|assur|confirm|ajout|estim|expliqu|affirm|insist|interro|"
+           r"demand|répond|poursui|conclu|martel|martèl|résum|indiqu|précis|not|observ|reconn|fait valoir|"
+           r"fait savoir|tranch|exclam|souffl|gliss|regrett|dénonc|avert|admi|racont|ironis|lâch|plaid|assén|"
+           r"rétorqu|répliqu|promi|promet|jug|salu|avou|annonc|concè|concé|repren|insurg|emport|indign|alarm|alert|"
+           r"sout|écri|confi|comment|appel|exhort|menac|assén|said|says|told|added|asked|warned|explained|"
+           r"stressed|insisted|noted|wrote|declared|argued|claimed")
+_ATTRIBUTION = re.compile(
+    rf"^(?:(?:a|avait|aurait|ont|avaient|va|vient de)(?:-t-(?:il|elle|on))?\s+|s'est\s+|se sont\s+|s'était\s+|s')?"
+    rf"(?:{_SPEECH})|^selon\b|^according to\b|^[\w']+-t-(?:il|elle)\b|^[\w']+-(?:il|elle)s?\b|^(?:he|she)\s+\w+",
+    re.IGNORECASE,
+)
+_PRONOUN = re.compile(r"-t-(il|elle)\b|-(il|elle)s?\b|\bselon (lui|elle)\b|^(he|she)\b|^(Il|Elle)\b", re.IGNORECASE)
+_ANONYMOUS = re.compile(r"anonymat|anonyme|sous couvert|anonymity|anonymous", re.IGNORECASE)
+_AFTER_PREPOSITION = re.compile(r"(?:\b(?:par|de|à|avec|chez|pour|contre|sur|by|of|with|to)|\bd')\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    name: str
+    gender: str  # "m", "f" or "" (unknown)
+    reliable: bool  # a title, two name words, or a known surname
+
+
+def _mask(text: str) -> str:
+    """`text` with every quotation blanked out (same length): names inside quotes are not speakers."""
+    chars = list(text)
+    for span in quoted_spans(text)[0]:
+        chars[span.start: span.end] = " " * (span.end - span.start)
+    return "".join(chars)
+
+
+def _mentions(text: str, known: dict[str, str]) -> list[_Mention]:
+    found = []
+    for match in _NAME_RUN.finditer(text):
+        words = match.group().split()
+        gender, titled, article = "", False, False
+        while words and (words[0] in _TITLES or words[0] in _NOT_NAMES or re.match(r"[LDJ]['’]", words[0])):
+            titled = titled or words[0] in _TITLES
+            gender = _TITLES.get(words[0]) or gender
+            article = article or words[0] in ("Le", "La", "Les", "The")
+            words = words[1:]
+        words = [w for w in words if not (len(w) > 1 and w.isupper() and not w.endswith("."))]  # AFP, CGT
+        if not words or words[-1] in _TITLES:
+            continue
+        name = " ".join(words)
+        if len(words) == 1 and words[0] in known:
+            name = known[words[0]]
+        reliable = titled or len(words) >= 2 or words[0] in known
+        if not reliable and article:
+            continue  # "Le Monde", "La Russie": a name after an article is a thing
+        if not gender:
+            role = re.search(r"\b(la|une|le|un)\s+[^\W\d]+\s*,?\s*$", text[: match.start()], re.IGNORECASE)
+            gender = {"la": "f", "une": "f", "le": "m", "un": "m"}[role.group(1).lower()] if role else ""
+        found.append(_Mention(match.start(), name, gender, reliable))
+    return found
+
+
+def known_names(result: Result) -> dict[str, str]:
+    """Surname → full name for every person named with two or more words in the French source."""
+    known: dict[str, str] = {}
+    for sentence in result.sentences:
+        for mention in _mentions(_mask(sentence.source), {}):
+            words = mention.name.split()
+            if len(words) >= 2:
+                known.setdefault(words[-1], mention.name)
+    return known
+
+
+def _subject(text: str, known: dict[str, str]) -> _Mention | None:
+    """The first reliable person named outside quotations and not after a preposition: usually the subject."""
+    masked = _mask(text)
+    for mention in _mentions(masked, known):
+        if mention.reliable and not _AFTER_PREPOSITION.search(masked[: mention.start]):
+            return mention
+    return None
+
+
+_UNNAMED = _Mention(-1, "", "", False)
+
+
+def _sentence_speaker(sentence: str, known: dict[str, str]) -> _Mention | None:
+    """Who a previous sentence is about, for pronoun resolution: a named person, _UNNAMED when its subject is an
+    unnamed person ("a confirmé le chef de la diplomatie", "Un conseiller résume"), None when it says nothing."""
+    spans = quoted_spans(sentence)[0]
+    if spans and spans[-1].closed:
+        clause = _first_clause(sentence[spans[-1].end:])
+        if _ATTRIBUTION.match(clause):
+            named = _mentions(clause, known)
+            if named:
+                return named[0]
+            return None if _PRONOUN.search(clause) else _UNNAMED
+    subject = _subject(sentence, known)
+    if subject:
+        return subject
+    return _UNNAMED if re.match(r"\s*(?:Un|Une|A|An)\s+[a-zé]", sentence) else None
+
+
+def _resolve_pronoun(sources: Sequence[str], gender: str, before: str, known: dict[str, str]) -> str | None:
+    """The pronoun's antecedent: a person named earlier in the sentence, else the subject of the nearest previous
+    sentence that names one (the subject, not the last name: in "Diop a rencontré Lavrov. « … », a-t-il dit" the
+    speaker is Diop), stopping at an unnamed subject. Up to four sentences back."""
+    here = _subject(before, known)
+    if here and (not gender or not here.gender or here.gender == gender):
+        return here.name
+    for sentence in reversed(sources[-4:]):
+        mention = _sentence_speaker(sentence, known)
+        if mention is _UNNAMED:
+            return None
+        if mention and (not gender or not mention.gender or mention.gender == gender):
+            return mention.name
+    return None
+
+
+def _first_clause(after: str) -> str:
+    after = after.lstrip(" ,")
+    return re.split(r"[,;:(«“„\"]", after, maxsplit=1)[0].strip().rstrip(".!?…").strip()
+
+
+def _pronoun_gender(match: re.Match[str]) -> str:
+    pronoun = next(g for g in match.groups() if g).lower()
+    return "f" if pronoun in ("elle", "she") else "m" if pronoun in ("il", "lui", "he") else ""
+
+
+def speaker_for(result: Result, quote: QuoteResult, known: dict[str, str] | None = None) -> str | None:
+    """The person the French source credits with `quote`, or None when it names no one (or names a role only).
+
+    Looks, in order, at the clause right after the closing mark (« … », a déclaré X / selon X / a-t-il souligné),
+    then at the text before the opening mark (X a souligné : « … » / Il a remercié … « … »), then at a previous
+    sentence ending in ":". Pronouns resolve to the nearest previously named subject. Anonymous sources give None.
+    Pass `known` (see known_names) when calling for many quotes of one result.
+    """
+    if not quote.sentences:
+        return None
+    known = known_names(result) if known is None else known
+    covered = [s for s in result.sentences if s.index in set(quote.sentences)]
+    if not covered:
+        return None
+    # A quotation can span sentences (and paragraphs, one piece each): find it in the sentences joined.
+    text = " ".join(s.source for s in covered)
+    pieces = [p for p in quote.source.split("\n\n") if p.strip()] or [quote.source]
+    begin = _before_mark(text, pieces[0], 0)
+    end = _after_mark(text, pieces[-1], begin or 0)
+    previous = [s.source for s in result.sentences if s.index < covered[0].index]
+    before = text[:begin] if begin is not None else ""
+    after = text[end:] if end is not None else ""
+    if _ANONYMOUS.search(_mask(before) + " " + _first_clause(after)):
+        return None
+    clause = _first_clause(after)
+    if clause and _ATTRIBUTION.match(clause):
+        named = _mentions(clause, known)
+        if named:
+            return named[0].name
+        pronoun = _PRONOUN.search(clause)
+        if pronoun:
+            return _resolve_pronoun(previous, _pronoun_gender(pronoun), before, known)
+        return None  # a role: "a confirmé le chef de la diplomatie russe"
+    return _speaker_before(before, previous, known)
+
+
+def _speaker_before(before: str, previous: Sequence[str], known: dict[str, str]) -> str | None:
+    masked = _mask(before)
+    people = [m for m in _mentions(masked, known) if m.reliable and not _AFTER_PREPOSITION.search(masked[: m.start])]
+    if people:
+        if len(people) > 1 and re.fullmatch(r"\s*(?:et|and)\s*", masked[people[0].start + len(people[0].name):
+                                                                         people[1].start]):
+            return None  # "Abdoulaye Diop et Sergueï Lavrov … « … »": several speakers
+        return people[0].name
+    pronoun = re.match(r"\s*(Il|Elle|He|She)\b", before)
+    if pronoun:
+        return _resolve_pronoun(previous, _pronoun_gender(pronoun), "", known)
+    if not masked.strip(" —–-") and previous and previous[-1].rstrip().endswith(":"):
+        return _speaker_before(previous[-1], previous[:-1], known)
+    return None
+
+
+def _before_mark(text: str, piece: str, start: int) -> int | None:
+    at = text.find(piece, start)
+    if at < 0:
+        return None
+    while at > 0 and (text[at - 1].isspace() or text[at - 1] in _QUOTE_MARKS):
+        at -= 1
+    return at
+
+
+def _after_mark(text: str, piece: str, start: int) -> int | None:
+    at = text.find(piece, start)
+    if at < 0:
+        return None
+    at += len(piece)
+    while at < len(text) and (text[at].isspace() or text[at] in _QUOTE_MARKS):
+        at += 1
+    return at
+
+
+def attribute_speakers(result: Result) -> Result:
+    """`result` with each ledger quote's `speaker` filled (where still None) from the French source."""
+    known = known_names(result)
+    quotes = tuple(q if q.speaker else replace(q, speaker=speaker_for(result, q, known)) for q in result.quotes)
+    return replace(result, quotes=quotes)
+
+
+# ---------------------------------------------------------------------------------------------- extractive
+
+_ENDS_SENTENCE = re.compile(r"[.!?…][”\"»’')\]]*$")
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """Consecutive sentences that must stay together (a quotation spans them), as a verbatim slice."""
+
+    positions: tuple[int, ...]  # positions in result.sentences
+    paragraph: int
+    text: str
+    quotes: int  # ledger quotes inside
+    usable: bool  # one paragraph and found in the translation: safe to lift out
+
+
+def _offsets(result: Result) -> list[tuple[int, int] | None]:
+    """Where each sentence's English stands in the translation (found in order)."""
+    spans: list[tuple[int, int] | None] = []
+    cursor = 0
+    for sentence in result.sentences:
+        at = result.translation.find(sentence.target, cursor) if sentence.target else -1
+        if at < 0:
+            spans.append(None)
+            continue
+        spans.append((at, at + len(sentence.target)))
+        cursor = at + len(sentence.target)
+    return spans
+
+
+def _units(result: Result) -> list[_Unit]:
+    position = {s.index: k for k, s in enumerate(result.sentences)}
+    joined = [False] * len(result.sentences)  # joined[k]: sentence k and k+1 are one unit
+    quotes_at = [0] * len(result.sentences)
+    for quote in result.quotes:
+        ks = sorted(position[i] for i in quote.sentences if i in position)
+        if ks:
+            quotes_at[ks[0]] += 1
+            for k in range(ks[0], ks[-1]):
+                joined[k] = True
+    offsets = _offsets(result)
+    units: list[_Unit] = []
+    group: list[int] = []
+    for k in range(len(result.sentences)):
+        group.append(k)
+        if k + 1 < len(result.sentences) and joined[k]:
+            continue
+        paragraphs = {result.sentences[g].paragraph for g in group}
+        first, last = offsets[group[0]], offsets[group[-1]]
+        if first and last:
+            text = result.translation[first[0]: last[1]]
+        else:
+            text = " ".join(result.sentences[g].target for g in group)
+        units.append(_Unit(tuple(group), result.sentences[group[0]].paragraph, text,
+                           sum(quotes_at[g] for g in group), len(paragraphs) == 1 and bool(first and last)))
+        group = []
+    return units
+
+
+def _title(result: Result) -> SentenceResult | None:
+    """The article's title: a short first line standing alone, without final punctuation."""
+    if len(result.sentences) < 2:
+        return None
+    first = result.sentences[0]
+    alone = sum(1 for s in result.sentences if s.paragraph == first.paragraph) == 1
+    text = first.target.strip()
+    if alone and text and not _ENDS_SENTENCE.search(text) and len(_words(text)) <= 20 and text[0] not in "“«\"":
+        return first
+    return None
+
+
+def _extractive(result: Result, skip_title: bool) -> tuple[str, str]:
+    """(headline, summary) from whole sentences of the translation."""
+    title = _title(result) if skip_title else None
+    units = [u for u in _units(result) if u.text.strip() and not (title and u.positions[0] == 0)]
+    # Whole sentences only: no headings, dialogue lines or fragments; none spanning paragraphs.
+    candidates = [
+        u for u in units
+        if u.usable and _ENDS_SENTENCE.search(u.text) and len(_words(u.text)) >= 6 and u.text[:1] not in "—–-•"
+    ] or units
+    if not candidates:
+        return "", ""
+    tokens = [set(_tokens(u.text)) for u in candidates]
+    centrality = []
+    for i, own in enumerate(tokens):
+        score = 0.0
+        for j, other in enumerate(tokens):
+            if i != j and own and other:
+                score += len(own & other) / (math.log(len(own) + 1) + math.log(len(other) + 1))
+        centrality.append(score)
+    top = max(centrality) or 1.0
+    scores = [
+        1.0 / (1.0 + k / 3.0)  # news puts the gist first
+        + centrality[k] / top  # sentences sharing words with many others carry the topic
+        + (0.4 if unit.quotes else 0.0)  # quotations are what a brief is for
+        - (0.5 if len(_words(unit.text)) > 60 else 0.0)
+        for k, unit in enumerate(candidates)
+    ]
+    target = 2 if len(candidates) <= 4 else 4 if len(candidates) >= 30 else 3
+    # The lead is kept whatever its score: a news article's first sentence is its best one-line context.
+    chosen: list[int] = [0] if len(_words(candidates[0].text)) <= 60 else []
+    sentences = len(candidates[0].positions) if chosen else 0
+    for k in sorted(range(len(candidates)), key=lambda k: -scores[k]):
+        if k in chosen:
+            continue
+        size = len(candidates[k].positions)
+        if sentences and sentences + size > max(target, 2) or sentences >= target:
+            continue
+        if any(tokens[k] and len(tokens[k] & tokens[c]) > 0.6 * min(len(tokens[k]), len(tokens[c]) or 1)
+               for c in chosen):
+            continue  # near-duplicate of a sentence already chosen
+        chosen.append(k)
+        sentences += size
+    summary = " ".join(candidates[k].text.strip() for k in sorted(chosen))
+    lead = candidates[0].text if not title else title.target
+    headline = headline_from(split_sentences(lead)[0] if lead.strip() else lead)
+    return headline, summary
+
+
+# ---------------------------------------------------------------------------------------------- key quotes
+
+
+def key_quotes(result: Result, known: dict[str, str] | None = None, limit: int = 3) -> tuple[list[KeyQuote],
+                                                                                                list[Check]]:
+    """1–`limit` quotes from the ledger (none only when it is empty), verbatim, with their speakers.
+
+    Preferred: quotes of a readable length, with a named speaker, early in the article, on its main topic, from
+    different speakers; a quote contained in another one already chosen is skipped.
+    """
+    known = known_names(result) if known is None else known
+    article = set(_tokens(result.translation))
+    candidates: list[tuple[float, int, str, str | None]] = []
+    checks: list[Check] = []
+    for k, quote in enumerate(result.quotes):
+        pieces = [p.strip() for p in quote.target.split("\n\n") if p.strip() and p.strip() in result.translation]
+        if not pieces:
+            continue
+        wording = _trim(max(pieces, key=len))
+        speaker = quote.speaker or speaker_for(result, quote, known)
+        words = len(_words(wording))
+        length = 1.0 if 8 <= words <= 40 else 0.6 if 4 <= words <= 60 else 0.2
+        topic = len(set(_tokens(wording)) & article) / (len(set(_tokens(wording))) or 1)
+        score = length + (0.5 if speaker else 0.0) + 0.3 / (1 + k / 4) + 0.3 * topic
+        candidates.append((score, k, wording, speaker))
+        if len(pieces) > 1 or "\n\n" in quote.target:
+            checks.append(_check("quote", "quotes", "excerpt", quote.target, wording))
+    chosen: list[tuple[float, int, str, str | None]] = []
+    pool = sorted(candidates, key=lambda c: -c[0])
+    while pool and len(chosen) < limit:
+        speakers = {c[3] for c in chosen if c[3]}
+        pool.sort(key=lambda c: -(c[0] - (0.4 if c[3] in speakers else 0.0)))
+        best = pool.pop(0)
+        if any(best[2] in c[2] or c[2] in best[2] for c in chosen):
+            continue
+        if chosen and best[0] - (0.4 if best[3] in speakers else 0.0) < 1.0:
+            break  # only substantial extra quotes
+        chosen.append(best)
+    chosen.sort(key=lambda c: c[1])
+    used = {c[2] for c in chosen}
+    return [KeyQuote(c[2], c[3]) for c in chosen], [c for c in checks if c["detail"] in used]
+
+
+# --------------------------------------------------------------------------------------------- abstractive
+
+_FALLBACK_ERRORS = (RuntimeError, ValueError, IndexError, MemoryError)
+
+
+def _paragraphs(result: Result) -> list[list[str]]:
+    paragraphs: list[list[str]] = []
+    last = None
+    for sentence in result.sentences:
+        if sentence.paragraph != last:
+            paragraphs.append([])
+            last = sentence.paragraph
+        paragraphs[-1].append(sentence.target)
+    if not paragraphs:
+        paragraphs = [[p] for p in result.translation.split("\n\n") if p.strip()]
+    return paragraphs
+
+
+def _clean(text: str) -> str:
+    """Model output on one line, without the space CNN-trained models put before punctuation."""
+    text = " ".join((text or "").split())
+    return re.sub(r"\s+(?=[,.;:!?](?:\s|$))", "", text)
+
+
+def _unusable(summary: str, translation: str) -> str | None:
+    """Why an abstractive summary can't be used (None when it can)."""
+    words = _WORD.findall(summary.lower())
+    if not summary.strip():
+        return "empty output"
+    if len(words) < 4:
+        return f"too short ({len(words)} words)"
+    if len(set(words)) < 0.3 * len(words):
+        return "repetitive output"
+    content = _tokens(summary)
+    vocabulary = set(_tokens(translation))
+    if content and sum(word in vocabulary for word in content) < 0.5 * len(content):
+        return "mostly words that are not in the article"
+    return None
+
+
+def _map_reduce(summariser: Summariser, paragraphs: list[list[str]]) -> tuple[str, int, int]:
+    """(summary, map chunks, map input tokens). Partial summaries are summarised again until one remains."""
+    limit = summariser.max_input_tokens
+    chunks = plan_chunks(paragraphs, summariser.count_tokens, limit)
+    if not chunks:
+        return "", 0, 0
+    partials = [_clean(s) for s in _summarise_checked(summariser, [c.text for c in chunks])]
+    for _ in range(4):  # each pass shrinks the text several times over; four passes cover any article
+        partials = [p for p in partials if p]
+        if len(partials) <= 1:
+            break
+        reduce_chunks = plan_chunks([[p] for p in partials], summariser.count_tokens, limit)
+        if len(reduce_chunks) >= len(partials):
+            break  # not shrinking: keep the partials as they are
+        partials = [_clean(s) for s in _summarise_checked(summariser, [c.text for c in reduce_chunks])]
+    return " ".join(p for p in partials if p), len(chunks), sum(c.tokens for c in chunks)
+
+
+def _summarise_checked(summariser: Summariser, texts: list[str]) -> list[str]:
+    outputs = summariser.summarise(texts)
+    if len(outputs) != len(texts):
+        raise RuntimeError(f"{summariser.name} returned {len(outputs)} summaries for {len(texts)} inputs")
+    return [o if isinstance(o, str) else "" for o in outputs]
+
+
+# ------------------------------------------------------------------------------------------ entry points
+
+
+def summarise_result(result: Result, summariser: Summariser | None) -> BriefSummary:
+    """The brief of a translated article. `summariser` None → extractive; abstractive output that is empty,
+    unusable or raises falls back to extractive with a warning. Every quoted span of the headline and summary
+    occurs verbatim inside one of the article's quotations (see check_quotes)."""
+    known = known_names(result)
+    quotes, quote_checks = key_quotes(result, known)
+    wordings = ledger_wordings(result)
+    checks: list[Check] = []
+    warnings: list[str] = []
+    method, chunks, tokens = "extractive", 0, 0
+    headline = summary = ""
+    if summariser is not None and result.translation.strip():
+        reason = None
+        try:
+            raw, chunks, tokens = _map_reduce(summariser, _paragraphs(result))
+        except _FALLBACK_ERRORS as exc:
+            raw, reason = "", f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+        reason = reason or _unusable(raw, result.translation)
+        if reason is None:
+            sentences = split_sentences(raw)[:4]
+            summary, summary_checks = check_quotes(" ".join(sentences), wordings, result.translation, "summary")
+            reason = _unusable(summary, result.translation)
+            if reason is None:
+                method = "abstractive"
+                checks.extend(summary_checks)
+                headline = headline_from(split_sentences(summary)[0])
+        if reason is not None:
+            warnings.append(f"summariser {summariser.name}: {reason}; using the extractive summary")
+            checks.append(_check("summary", "summary", "fallback", raw[:200], reason))
+    if method == "extractive":
+        headline, summary = _extractive(result, skip_title=True)
+        summary, summary_checks = check_quotes(summary, wordings, result.translation, "summary")
+        checks.extend(summary_checks)
+    headline, headline_checks = check_quotes(headline, wordings, result.translation, "headline")
+    checks.extend(headline_checks)
+    checks.extend(quote_checks)
+    return BriefSummary(headline, summary, tuple(quotes), method, tuple(checks), chunks, tokens, tuple(warnings))
+
+
+def result_from_english(text: str, *, source: str = "-") -> Result:
+    """A Result for English text that needs no translation (`brief summarize`): the text is its own translation,
+    and its quotations (“…” or "…") form the ledger."""
+    from .reading import normalise
+    from .segment import segment, split_paragraphs
+
+    normalised = normalise(text)
+    # One line per paragraph, so that sentences and quotations are contiguous slices of the "translation".
+    flat = "\n\n".join(" ".join(normalised[a:b].split()) for a, b in split_paragraphs(normalised))
+    document = segment(flat)
+    sentences = tuple(
+        SentenceResult(s.index, s.paragraph, document.sentence_text(s), document.sentence_text(s), "original")
+        for s in document.sentences
+    )
+    quotes = []
+    for quote in document.quotes.top_level():
+        content = "\n\n".join(flat[a:b].strip() for a, b in quote.spans)
+        covered = tuple(s.index for s in document.sentences if s.start < quote.close_pos and s.end > quote.open_pos)
+        quotes.append(QuoteResult(content, content, covered, (), "original"))
+    return Result(source, flat, sentences, tuple(quotes), warnings=document.quotes.warnings)
+
+
+def load_summariser(spec: str, *, device: str = "auto", max_new_tokens: int | None = None
+                    ) -> tuple[Summariser | None, dict[str, Any], list[str]]:
+    """--summarizer SPEC → (summariser or None for extractive, its description for Result.models, warnings).
+
+    "extractive": no model. "auto": the lock's default summarizer when it is cached or can be downloaded and
+    verified; otherwise (not found, unverifiable, unloadable) extractive with a warning. Anything else (a lock
+    name, a repo id, a directory) must load: its errors propagate.
+    """
+    extractive = {"name": "extractive", "repo": None, "revision": None, "path": None}
+    if spec == "extractive":
+        return None, extractive, []
+    from . import models
+    from .errors import ModelError
+
+    auto = spec == "auto"
+    try:
+        resolved = models.resolve(None if auto else spec, "summarizer")
+        from .backends.torch_bart import TorchBartSummariser
+
+        summariser = TorchBartSummariser(resolved.path, device=device, max_new_tokens=max_new_tokens)
+    except (ModelError, ImportError) as exc:
+        if not auto:
+            raise
+        return None, extractive, [f"no abstractive summariser ({exc}); using the extractive summary"]
+    return summariser, resolved.to_dict(), list(resolved.warnings)

@@ -6,10 +6,39 @@ import json
 from collections.abc import Callable
 from typing import TextIO
 
+from .quotes import QuoteStyle
 from .result import Result
+from .summarise import BriefSummary
+
+SEPARATOR = "-" * 40
+
+
+def _quoted(text: str, style: str) -> str:
+    opening, closing = QuoteStyle(style).marks(0)
+    return f"{opening}{text}{closing}"
+
+
+def brief_text(brief: BriefSummary, style: str = "curly") -> str:
+    """Headline, summary and key quotes as plain text."""
+    lines = [brief.headline, "", brief.summary]
+    if brief.quotes:
+        lines.append("")
+        lines += [_quoted(q.text, style) + (f" — {q.speaker}" if q.speaker else "") for q in brief.quotes]
+    return "\n".join(lines).strip("\n") + "\n"
+
+
+def brief_markdown(brief: BriefSummary, style: str = "curly") -> str:
+    """The headline as a # heading, the summary, the key quotes as a block quote."""
+    out = f"# {brief.headline}\n\n{brief.summary}\n"
+    if brief.quotes:
+        quoted = [f"> {_quoted(q.text, style)}" + (f" — {q.speaker}" if q.speaker else "") for q in brief.quotes]
+        out += "\n" + "\n>\n".join(quoted) + "\n"
+    return out
 
 
 def write_text(result: Result, stream: TextIO) -> None:
+    if result.brief is not None:
+        stream.write(brief_text(result.brief, result.quote_style) + "\n" + SEPARATOR + "\n\n")
     stream.write(result.translation.rstrip("\n") + "\n")
 
 
@@ -23,6 +52,8 @@ def write_jsonl(result: Result, stream: TextIO) -> None:
 
 
 def write_markdown(result: Result, stream: TextIO) -> None:
+    if result.brief is not None:
+        stream.write(brief_markdown(result.brief, result.quote_style) + "\n---\n\n")
     stream.write(result.translation.rstrip("\n") + "\n")
     if result.quotes:
         stream.write("\n## Quotations\n\n| # | French | English |\n|---|---|---|\n")

@@ -13,6 +13,7 @@ import click
 from .. import __version__
 from ..errors import ExitStatus, exit_status_for, message_for
 from .models_cmd import models
+from .summarize_cmd import summarize
 from .translate_cmd import translate
 
 EXIT_CODES_HELP = """\b
@@ -83,12 +84,15 @@ def cli(debug: bool) -> None:
 
     \b
     brief translate article.txt                 English translation on stdout
-    brief translate article.txt --format json   translation, sentences, quotes, models
+    brief translate article.txt --format json   translation, sentences, quotes, brief, models
+    brief translate folder/ --out-dir out/      many articles, one model load, resumable
+    brief summarize english.txt                 headline, summary, key quotes of English text
     brief models list                           pinned models and whether they are cached
     """
 
 
 cli.add_command(translate)
+cli.add_command(summarize)
 cli.add_command(models)
 
 

@@ -40,6 +40,9 @@ def _render(fmt: str, result) -> str:
               help="Cap on generated tokens per sentence [default: relative to the source length].")
 @click.option("--quotes", type=click.Choice(QUOTE_STYLES), help="English quotation marks [default: curly].")
 @click.option("--backend", type=click.Choice(BACKENDS), help="Translation engine [default: from configs/default.toml].")
+@click.option("--brief/--no-brief", default=None,
+              help="Write a brief (headline, summary, key quotes) before the translation [default: on].")
+@click.option("--summarizer", help="auto | extractive | a models.lock name | a repo id | a local directory.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr (warnings stay in JSON output).")
 def translate(
     inputs: tuple[str, ...],
