@@ -8,8 +8,16 @@ from collections.abc import Callable, Sequence
 class FakeTranslator:
     """Applies `fn` to each input; records every batch it was given."""
 
-    def __init__(self, fn: Callable[[str], str] = str.upper, max_input_tokens: int = 256, name: str = "fake"):
+    def __init__(
+        self,
+        fn: Callable[[str], str] = str.upper,
+        max_input_tokens: int = 256,
+        name: str = "fake",
+        retry_fn: Callable[[str], str] | None = None,
+    ):
         self.fn = fn
+        self.retry_fn = retry_fn
+        self.retried: list[list[str]] = []
         self.max_input_tokens = max_input_tokens
         self.name = name
         self.batches: list[list[str]] = []
@@ -20,6 +28,10 @@ class FakeTranslator:
     def translate_batch(self, texts: Sequence[str]) -> list[str]:
         self.batches.append(list(texts))
         return [self.fn(text) for text in texts]
+
+    def translate_retry(self, texts: Sequence[str], attempt: int = 1) -> list[str]:
+        self.retried.append(list(texts))
+        return [(self.retry_fn or self.fn)(text) for text in texts]
 
     @property
     def inputs(self) -> list[str]:

@@ -30,6 +30,9 @@ def test_seed_with_random_model_keeps_11_quotes_and_every_sentence(tiny_marian_d
     assert all(s["target"].strip() for s in data["sentences"])
     assert data["models"]["translator"]["path"] == str(tiny_marian_dir)
     assert [q["sentences"] for q in data["quotes"]] == [[0], [1], [2], [3], [5], [6], [7], [8], [9], [10], [10]]
+    # gibberish trips the fidelity checks; the torch retry path runs and is recorded; nothing crashes
+    assert {c["check"] for c in data["checks"]} & {"repetition", "echo", "length", "names", "numbers"}
+    assert any(c["check"] == "retry" for c in data["checks"])
 
 
 def test_overfit_model_places_quotes_exactly(overfit_marian_dir):

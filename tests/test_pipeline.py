@@ -141,7 +141,7 @@ def test_empty_text_is_an_input_error():
 def test_to_dict_fields():
     brief, _ = brief_with()
     data = brief.translate("Il a dit « oui ».", source="a.txt").to_dict()
-    assert list(data) == ["source", "translation", "sentences", "quotes", "models", "warnings", "brief"]
+    assert list(data) == ["source", "translation", "sentences", "quotes", "models", "warnings", "checks", "brief"]
     assert list(data["brief"]) == ["headline", "summary", "quotes", "method", "checks", "chunks", "input_tokens"]
     assert data["sentences"] == [
         {"index": 0, "paragraph": 0, "source": "Il a dit « oui ».", "target": "IL A DIT “OUI”."}

@@ -33,13 +33,14 @@ class Options:
     quotes: str = "curly"
     backend: str = "torch"
     brief: bool = True  # write a headline, summary and key quotes after translating
+    retries: int = 1  # re-translations of a sentence that loops, echoes French or has an odd length (0: off)
 
     def __post_init__(self) -> None:
         if self.quotes not in QUOTE_STYLES:
             raise ConfigError(f"quotes must be one of {', '.join(QUOTE_STYLES)}, not {self.quotes!r}")
         if self.backend not in BACKENDS:
             raise ConfigError(f"backend must be one of {', '.join(BACKENDS)}, not {self.backend!r}")
-        for name in ("beams", "max_new_tokens"):
+        for name in ("beams", "max_new_tokens", "retries"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be 0 or more, not {getattr(self, name)}")
         for name in ("batch_size", "batch_tokens"):

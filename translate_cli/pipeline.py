@@ -10,12 +10,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .checks import RETRYABLE, Check, check_brief, check_sentence, document_names, needs_retry, penalty
 from .errors import BriefError, InputError
 from .options import Options, resolve_options
 from .quotes import QuoteStyle
 from .reading import decode, normalise, read_path
 from .restore import DocumentJob
-from .result import Result
+from .result import Result, SentenceResult
 from .segment import Document, segment
 from .summarise import Summariser, attribute_speakers, summarise_result
 from .translate import Translator, translate_texts
@@ -37,6 +38,26 @@ class _Job:
     source: Source
     document: Document
     restore: DocumentJob
+
+
+class _RetryView:
+    """A translator seen through its retry decoding (`translate_retry(texts, attempt)`), for translate_texts."""
+
+    def __init__(self, translator: Translator, attempt: int) -> None:
+        self.translator = translator
+        self.attempt = attempt
+        self.name = f"{translator.name} (retry {attempt})"
+        self.max_input_tokens = translator.max_input_tokens
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return self.translator.count_tokens(texts)
+
+    def translate_batch(self, texts: Sequence[str]) -> list[str]:
+        return self.translator.translate_retry(texts, self.attempt)  # type: ignore[attr-defined]
+
+    def describe(self) -> str:
+        describe = getattr(self.translator, "retry_settings", None)
+        return describe(self.attempt) if describe else "other decoding settings"
 
 
 class Brief:
@@ -128,12 +149,14 @@ class Brief:
         first_map = dict(zip(first, self._translate_strings(first)))
         second = list(dict.fromkeys(text for job in jobs for text in job.restore.second_inputs(first_map)))
         second_map = dict(zip(second, self._translate_strings(second)))
-        summariser = self.summariser if self.options.brief and any(isinstance(j, _Job) for _, j in window) else None
+        assembled = {id(job): job.restore.finish(second_map) for job in jobs}
+        checks = self._check_and_retry(jobs, assembled)
+        summariser = self.summariser if self.options.brief and jobs else None
         for item, job in window:
             if isinstance(job, BriefError):
                 yield item, job
                 continue
-            translation, sentence_results, quotes = job.restore.finish(second_map)
+            translation, sentence_results, quotes = assembled[id(job)]
             result = attribute_speakers(
                 Result(
                     source=job.source.source,
@@ -142,13 +165,76 @@ class Brief:
                     quotes=tuple(quotes),
                     models=dict(self.models),
                     warnings=self.load_warnings + job.source.warnings + job.document.quotes.warnings,
+                    checks=tuple(checks[id(job)]),
                     quote_style=self.options.quotes,
                 )
             )
             if self.options.brief:
                 summary = summarise_result(result, summariser)
-                result = replace(result, brief=summary, warnings=result.warnings + summary.warnings)
+                brief_text = f"{summary.headline}\n{summary.summary}\n" + "\n".join(q.text for q in summary.quotes)
+                result = replace(
+                    result,
+                    brief=summary,
+                    warnings=result.warnings + summary.warnings,
+                    checks=result.checks + tuple(check_brief(brief_text, result.translation)),
+                )
             yield item, result
+
+    def _check_and_retry(self, jobs: list[_Job], assembled: dict[int, Any]) -> dict[int, list[Check]]:
+        """Run the fidelity checks on every sentence; retry sentences that loop, echo the French or have an
+        implausible length with other decoding settings, keeping whichever candidate the checks like better.
+        Updates `assembled` in place; returns each job's checks, retry notes included."""
+        names = {id(job): document_names(s.source for s in assembled[id(job)][1]) for job in jobs}
+
+        def sentence_checks(job: _Job, results: list[SentenceResult]) -> dict[int, list[Check]]:
+            return {
+                s.index: check_sentence(s.index, s.source, s.target, known_names=names[id(job)]) for s in results
+            }
+
+        current = {id(job): sentence_checks(job, assembled[id(job)][1]) for job in jobs}
+        accepted: dict[int, dict[int, list]] = {id(job): {} for job in jobs}
+        notes: dict[int, list[Check]] = {id(job): [] for job in jobs}
+        retry = getattr(self.translator, "translate_retry", None)
+        for attempt in range(1, self.options.retries + 1 if retry else 1):
+            flagged = {
+                id(job): [i for i, found in current[id(job)].items() if needs_retry(found)] for job in jobs
+            }
+            inputs = list(
+                dict.fromkeys(text for job in jobs for text in job.restore.retry_inputs(flagged[id(job)]))
+            )
+            if not inputs:
+                break
+            view = _RetryView(self.translator, attempt)
+            retried = dict(zip(inputs, translate_texts(
+                view, inputs, batch_size=self.options.batch_size, batch_tokens=self.options.batch_tokens
+            )))
+            for job in jobs:
+                key = id(job)
+                candidates = job.restore.retry_renderings(flagged[key], retried)
+                if not candidates:
+                    continue
+                trial = job.restore.assemble({**accepted[key], **candidates})[1]
+                trial_checks = sentence_checks(job, [trial[i] for i in candidates])
+                for index in flagged[key]:
+                    before = current[key][index]
+                    after = trial_checks.get(index)
+                    better = after is not None and penalty(after) < penalty(before)
+                    if better:
+                        accepted[key][index] = candidates[index]
+                        current[key][index] = after
+                    flags = ", ".join(sorted({c.check for c in before if c.check in RETRYABLE}))
+                    outcome = "kept the retry" if better else "kept the first translation"
+                    notes[key].append(
+                        Check("retry", "info", index, f"attempt {attempt} for {flags} ({view.describe()}): {outcome}")
+                    )
+        checks: dict[int, list[Check]] = {}
+        for job in jobs:
+            key = id(job)
+            if accepted[key]:
+                assembled[key] = job.restore.assemble(accepted[key])
+            flat = [c for index in sorted(current[key]) for c in current[key][index]]
+            checks[key] = sorted(flat + notes[key], key=lambda c: (c.sentence if c.sentence is not None else -1))
+        return checks
 
     def translate_bytes(self, data: bytes, *, source: str = "-") -> Result:
         decoded = decode(data, source)

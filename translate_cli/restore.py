@@ -9,7 +9,7 @@ English marks are written by this module from the source's structure, never take
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .quotes import CLOSE, CONTINUE, LITERAL, OPEN, QUOTE_CHARS, QuoteStyle
@@ -171,19 +171,58 @@ class DocumentJob:
     def finish(self, translations: Mapping[str, str]) -> tuple[str, list[SentenceResult], list[QuoteResult]]:
         """Apply the second pass and assemble: English text, per-sentence results, quote ledger."""
         for plan in self.plans:
-            if plan.method != "separate":
-                continue
-            tokens = []
-            for token in plan.tokens:
-                if token.kind == "text":
-                    prefix, core, suffix = _split_core(token.value)
-                    english = clean_output(translations.get(prepare(core), "")) if core else ""
-                    tokens.append(Token("text", f"{prefix}{english}{suffix}"))
-                else:
-                    tokens.append(token)
-            self.rendered[plan.sentence.index] = tokens
+            if plan.method == "separate":
+                self.rendered[plan.sentence.index] = _render_separate(plan, translations)
+        return self.assemble()
+
+    def assemble(
+        self, overrides: Mapping[int, list[Token]] | None = None
+    ) -> tuple[str, list[SentenceResult], list[QuoteResult]]:
+        """Build the English text from each sentence's rendering (`overrides` replace some, e.g. retries)."""
+        rendered = {**self.rendered, **(overrides or {})}
         methods = {plan.sentence.index: plan.method for plan in self.plans}
-        return _assemble(self.doc, self.rendered, methods, self.style)
+        return _assemble(self.doc, rendered, methods, self.style)
+
+    def retry_inputs(self, indices: Iterable[int]) -> list[str]:
+        """The model inputs that produced these sentences: whole sentences, or their pieces if translated apart."""
+        inputs: list[str] = []
+        for index in indices:
+            plan = self.plans[index]
+            if plan.method == "separate":
+                cores = (prepare(_split_core(t.value)[1]) for t in plan.tokens if t.kind == "text")
+                inputs.extend(core for core in cores if core)
+            else:
+                inputs.append(plan.inline_input)
+        return inputs
+
+    def retry_renderings(self, indices: Iterable[int], translations: Mapping[str, str]) -> dict[int, list[Token]]:
+        """Candidate renderings of these sentences from other translations of the same inputs. A sentence whose new
+        output no longer matches its quotation marks gets no candidate: its first rendering stands."""
+        candidates: dict[int, list[Token]] = {}
+        for index in indices:
+            plan = self.plans[index]
+            if plan.method == "separate":
+                candidates[index] = _render_separate(plan, translations)
+            elif plan.method == "plain":
+                text = clean_output(translations.get(plan.inline_input, ""))
+                candidates[index] = [t for t in plan.tokens if t.kind == CONTINUE] + [Token("text", text)]
+            else:
+                slots = _inline_slots(plan, translations.get(plan.inline_input, ""))
+                if slots is not None:
+                    candidates[index] = _fill_slots(plan.tokens, slots)
+        return candidates
+
+
+def _render_separate(plan: _Plan, translations: Mapping[str, str]) -> list[Token]:
+    tokens = []
+    for token in plan.tokens:
+        if token.kind == "text":
+            prefix, core, suffix = _split_core(token.value)
+            english = clean_output(translations.get(prepare(core), "")) if core else ""
+            tokens.append(Token("text", f"{prefix}{english}{suffix}"))
+        else:
+            tokens.append(token)
+    return tokens
 
 
 def translate_document(

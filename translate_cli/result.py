@@ -59,8 +59,14 @@ class Result:
     warnings: tuple[str, ...] = ()
     record_id: str | None = None  # set for a JSON Lines input record: its "id"
     record_fields: dict[str, Any] | None = None  # and its other fields, echoed under "input"
+    checks: tuple[Any, ...] = ()  # checks.Check: fidelity flags and retry notes
     brief: Any | None = None  # a summarise.BriefSummary when a brief was asked for
     quote_style: str = "curly"  # how the translation's quotation marks look (writers quote key quotes alike)
+
+    @property
+    def flagged(self) -> list[Any]:
+        """Checks that flag a possible problem (retry notes are information, not flags)."""
+        return [check for check in self.checks if check.severity != "info"]
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {} if self.record_id is None else {"id": self.record_id}
@@ -71,6 +77,7 @@ class Result:
             "quotes": [quote.to_dict() for quote in self.quotes],
             "models": self.models,
             "warnings": list(self.warnings),
+            "checks": [check.to_dict() for check in self.checks],
         }
         if self.brief is not None:
             data["brief"] = self.brief.to_dict()

@@ -55,6 +55,11 @@ def write_markdown(result: Result, stream: TextIO) -> None:
     if result.brief is not None:
         stream.write(brief_markdown(result.brief, result.quote_style) + "\n---\n\n")
     stream.write(result.translation.rstrip("\n") + "\n")
+    if result.flagged:
+        stream.write("\n## Checks\n\n")
+        for check in result.flagged:
+            where = "brief" if check.sentence is None else f"sentence {check.sentence}"
+            stream.write(f"- **{check.check}** ({check.severity}, {where}): {check.detail}\n")
     if result.quotes:
         stream.write("\n## Quotations\n\n| # | French | English |\n|---|---|---|\n")
         for number, quote in enumerate(result.quotes, 1):

@@ -71,7 +71,19 @@ class TorchMarianTranslator:
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return [len(ids) for ids in self.tokenizer(list(texts)).input_ids]
 
-    def translate_batch(self, texts: Sequence[str]) -> list[str]:
+    def retry_settings(self, attempt: int) -> str:
+        beams, penalty = self._retry_decoding(attempt)
+        return f"beams {beams}, no_repeat_ngram_size 3, repetition_penalty {penalty}"
+
+    def _retry_decoding(self, attempt: int) -> tuple[int, float]:
+        return max(self.beams, 4) + 2 * attempt, round(1.1 + 0.1 * attempt, 2)
+
+    def translate_retry(self, texts: Sequence[str], attempt: int = 1) -> list[str]:
+        """Decoding that breaks loops and echoes: more beams, no repeated trigram, a repetition penalty."""
+        beams, penalty = self._retry_decoding(attempt)
+        return self.translate_batch(texts, beams=beams, no_repeat_ngram_size=3, repetition_penalty=penalty)
+
+    def translate_batch(self, texts: Sequence[str], **decoding: object) -> list[str]:
         import torch
 
         batch = self.tokenizer(list(texts), return_tensors="pt", padding=True)
@@ -82,6 +94,8 @@ class TorchMarianTranslator:
         settings = copy.copy(self.model.generation_config)
         settings.num_beams = self.beams
         settings.max_new_tokens = cap
+        for key, value in decoding.items():
+            setattr(settings, "num_beams" if key == "beams" else key, value)
         with torch.inference_mode():
             generated = self.model.generate(**batch, generation_config=settings)
         return self.tokenizer.batch_decode(generated, skip_special_tokens=True)

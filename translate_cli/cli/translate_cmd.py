@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..checks import summary_line
 from ..errors import ExitStatus, UsageError
 from ..options import BACKENDS, QUOTE_STYLES
 from ..writers import WRITERS
@@ -43,6 +44,9 @@ def _render(fmt: str, result) -> str:
 @click.option("--brief/--no-brief", default=None,
               help="Write a brief (headline, summary, key quotes) before the translation [default: on].")
 @click.option("--summarizer", help="auto | extractive | a models.lock name | a repo id | a local directory.")
+@click.option("--retries", type=click.IntRange(min=0),
+              help="Re-translations of a sentence that loops, echoes French or has an odd length [default: 1; 0: off].")
+@click.option("--strict", is_flag=True, help="Exit 4 when any fidelity check flags something.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr (warnings stay in JSON output).")
 def translate(
     inputs: tuple[str, ...],
@@ -53,6 +57,7 @@ def translate(
     input_format: str,
     overwrite: bool,
     fail_fast: bool,
+    strict: bool,
     quiet: bool,
     **settings: object,
 ) -> int:
@@ -93,6 +98,7 @@ def translate(
 
     brief = pipeline.load(options=options)
     reporter = Reporter(len(documents), quiet=quiet)
+    flagged_any = False
     for item in batch.run(
         brief,
         documents,
@@ -112,6 +118,9 @@ def translate(
         assert result is not None
         for warning in result.warnings:
             reporter.warning(warning)
+        if result.flagged:
+            flagged_any = True
+            reporter.warning(f"{result.source}: {summary_line(result.flagged)}")
         reporter.translated(len(result.sentences))
         if target_dir:
             continue
@@ -125,7 +134,9 @@ def translate(
         click.echo(text, nl=False)
         sys.stdout.flush()  # each document as soon as it is done: pipelines see progress
     reporter.summary(always=several)
-    return ExitStatus.INPUT_ERROR if reporter.failed else ExitStatus.SUCCESS
+    if reporter.failed:
+        return ExitStatus.INPUT_ERROR
+    return ExitStatus.CHECKS_FAILED if strict and flagged_any else ExitStatus.SUCCESS
 
 
 def _read_stdin() -> bytes:
