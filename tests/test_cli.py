@@ -184,3 +184,12 @@ def test_help_and_version(runner):
     assert result.exit_code == 0 and "Exit codes" in result.stdout and "130" in result.stdout
     result = runner.invoke(cli, ["--version"])
     assert result.exit_code == 0 and "brief" in result.stdout
+
+
+def test_missing_pinned_model_offline_is_one_line_with_the_fix(runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.setattr("huggingface_hub.constants.HF_HUB_CACHE", str(tmp_path / "hf" / "hub"))
+    result = runner.invoke(cli, ["translate", str(SEED)])
+    assert result.exit_code == 3
+    [line] = result.stderr.splitlines()
+    assert line.startswith("brief: error: ") and "brief models pull opus-mt-fr-en" in line and "--translator" in line

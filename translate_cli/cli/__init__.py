@@ -19,7 +19,8 @@ from .translate_cmd import translate
 EXIT_CODES_HELP = """\b
 Exit codes:
   0    success
-  1    an input could not be processed (empty, binary, undecodable)
+  1    an input could not be processed (empty, binary, undecodable);
+       in a batch, at least one input failed
   2    usage error (bad option, missing input path)
   3    model or setup error (model missing, unverified, unloadable)
   4    --strict and a fidelity check flagged something
