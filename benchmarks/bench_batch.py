@@ -56,7 +56,7 @@ def main() -> None:
     common = ["--translator", args.translator, "--max-new-tokens", str(args.max_new_tokens),
               "--beams", str(args.beams), "--backend", args.backend, "--quiet",
               # random stand-in weights trip every fidelity check: retries would time the retry path, not brief
-              "--retries", "0", "--no-brief"]
+              "--retries", "0", "--summarizer", "extractive"]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "in"
         folder.mkdir()

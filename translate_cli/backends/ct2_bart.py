@@ -15,6 +15,7 @@ from typing import Any
 from ..errors import ModelError
 from .ct2_marian import (
     _notify_terminal,
+    decoding_steps,
     default_compute_type,
     ensure_converted,
     load_ct2_translator,
@@ -68,6 +69,7 @@ class CT2BartSummariser:
         min_new_tokens: int | None = None,
         compute_type: str | None = None,
         quantization: str = "int8",
+        weights: str | Path | None = None,
         intra_threads: int | None = None,
         notify: Callable[[str], None] | None = None,
     ) -> None:
@@ -86,12 +88,14 @@ class CT2BartSummariser:
         self.min_new_tokens = min(min_new_tokens if min_new_tokens is not None else default_min, self.max_new_tokens)
         self.length_penalty = float(generation.get("length_penalty") or 1.0)
         self.no_repeat_ngram_size = int(generation.get("no_repeat_ngram_size") or 0)
+        # transformers forces </s> as the last allowed token; CTranslate2 would emit a word there (see Marian).
+        self.forced_eos = generation.get("forced_eos_token_id") is not None
         forced_bos = generation.get("forced_bos_token_id")
         self.target_prefix = [self.tokenizer.id_to_token(int(forced_bos))] if forced_bos is not None else None
         self.device, self.device_index = pick_device(device)
         self.compute_type = compute_type or default_compute_type(self.device, self.device_index)
         self.intra_threads = intra_threads or physical_cores()
-        self.model_path = ensure_converted(model_dir, quantization=quantization, notify=notify)
+        self.model_path = ensure_converted(model_dir, quantization=quantization, weights=weights, notify=notify)
         self.translator = load_ct2_translator(
             self.model_path, self.device, self.device_index, self.compute_type, self.intra_threads
         )
@@ -119,14 +123,15 @@ class CT2BartSummariser:
             return []
         batch = self.encode(texts)
         prefix = [list(self.target_prefix) for _ in batch] if self.target_prefix else None
+        limit = max(1, self.max_new_tokens - 1) if self.forced_eos else self.max_new_tokens
         results = self.translator.translate_batch(
             batch,
             target_prefix=prefix,
             beam_size=self.beams,
             batch_type="tokens",
             max_input_length=self.max_input_tokens,
-            max_decoding_length=self.max_new_tokens,
-            min_decoding_length=self.min_new_tokens,
+            max_decoding_length=limit,
+            min_decoding_length=min(self.min_new_tokens, limit),
             length_penalty=self.length_penalty,
             no_repeat_ngram_size=self.no_repeat_ngram_size,
             return_scores=False,
@@ -134,6 +139,6 @@ class CT2BartSummariser:
         summaries = []
         for result in results:
             hypothesis = result.hypotheses[0]
-            self.generated_tokens += len(hypothesis)
-            summaries.append(self.decode(hypothesis).strip())
+            self.generated_tokens += decoding_steps(hypothesis, limit)
+            summaries.append(self.decode(hypothesis[len(self.target_prefix or ()):]).strip())
         return summaries

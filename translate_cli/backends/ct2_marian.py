@@ -38,7 +38,19 @@ _SPIECE_UNDERLINE = "\u2581"
 # ------------------------------------------------------------------------------------------- conversion
 
 
-def model_key(model_dir: str | Path, *, quantization: str) -> str:
+def weights_file(model_dir: str | Path, weights: str | Path | None = None) -> Path:
+    """The weights file a conversion reads: `weights` when given (the verified one), else the one transformers
+    would pick."""
+    model_dir = Path(model_dir)
+    if weights is not None:
+        return Path(weights)
+    found = next((model_dir / name for name in _WEIGHT_FILES if (model_dir / name).is_file()), None)
+    if found is None:
+        raise ModelError(f"no {' or '.join(_WEIGHT_FILES)} in {model_dir}: cannot convert it for CTranslate2")
+    return found
+
+
+def model_key(model_dir: str | Path, *, quantization: str, weights: str | Path | None = None) -> str:
     """Identity of a converted model: quantization, CTranslate2 major version, support files' content and the
     weights file's name/size/mtime. Any change gives a new key, hence a new conversion."""
     import ctranslate2
@@ -50,15 +62,13 @@ def model_key(model_dir: str | Path, *, quantization: str) -> str:
         path = model_dir / name
         if path.is_file():
             digest.update(f"{name} {hashlib.sha256(path.read_bytes()).hexdigest()}\n".encode())
-    weights = [model_dir / name for name in _WEIGHT_FILES if (model_dir / name).is_file()]
-    if not weights:
-        raise ModelError(f"no {' or '.join(_WEIGHT_FILES)} in {model_dir}: cannot convert it for CTranslate2")
-    stat = os.stat(os.path.realpath(weights[0]))
-    digest.update(f"{weights[0].name} {stat.st_size} {stat.st_mtime_ns}\n".encode())
+    chosen = weights_file(model_dir, weights)
+    stat = os.stat(os.path.realpath(chosen))
+    digest.update(f"{chosen.name} {stat.st_size} {stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:24]
 
 
-def converted_dir(model_dir: str | Path, *, quantization: str = "int8") -> Path:
+def converted_dir(model_dir: str | Path, *, quantization: str = "int8", weights: str | Path | None = None) -> Path:
     """Where `ensure_converted` puts (or has put) the conversion of `model_dir`."""
     from ..models import cache_dir
 
@@ -67,7 +77,8 @@ def converted_dir(model_dir: str | Path, *, quantization: str = "int8") -> Path:
     # A Hugging Face snapshot (…/models--org--name/snapshots/<commit>) is named after its repo.
     name = resolved.parents[1].name if resolved.parent.name == "snapshots" else resolved.name
     label = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:48] or "model"
-    return cache_dir() / "ct2" / f"{label}-{quantization}-{model_key(model_dir, quantization=quantization)}"
+    key = model_key(model_dir, quantization=quantization, weights=weights)
+    return cache_dir() / "ct2" / f"{label}-{quantization}-{key}"
 
 
 def is_converted(path: Path) -> bool:
@@ -78,17 +89,20 @@ def ensure_converted(
     model_dir: str | Path,
     *,
     quantization: str = "int8",
+    weights: str | Path | None = None,
     notify: Callable[[str], None] | None = None,
     in_process: bool = False,
 ) -> Path:
     """The CTranslate2 conversion of a transformers checkpoint directory, made once and reused.
 
-    Converts into a temporary directory next to the final one and renames it into place, so a crash or a
-    concurrent run never leaves a half-written model behind. Other conversions of the same source directory
-    (an older version of the model) are removed. `in_process` converts in this process instead of a child.
+    `weights` names the weights file to convert (the verified one; default: the one transformers picks), so a
+    neighbour that appeared later is never read. Converts into a temporary directory next to the final one and
+    renames it into place, so a crash or a concurrent run never leaves a half-written model behind. Other
+    conversions of the same source directory (an older version of the model) are removed. `in_process` converts
+    in this process instead of a child process.
     """
     model_dir = Path(model_dir)
-    target = converted_dir(model_dir, quantization=quantization)
+    target = converted_dir(model_dir, quantization=quantization, weights=weights)
     if is_converted(target):
         return target
     if notify:
@@ -97,12 +111,15 @@ def ensure_converted(
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
         staged = work / "model"
+        source_dir = _checkpoint_view(model_dir, weights_file(model_dir, weights), work / "checkpoint")
         if in_process:
-            _convert(model_dir, staged, quantization)
+            _convert(source_dir, staged, quantization)
         else:
-            _convert_in_child(model_dir, staged, quantization)
+            _convert_in_child(source_dir, staged, quantization)
         source = {"source": str(model_dir.resolve()), "quantization": quantization}
         (staged / _MARKER).write_text(json.dumps(source) + "\n", encoding="utf-8")
+        if target.exists() and not is_converted(target):
+            shutil.rmtree(target, ignore_errors=True)  # debris that is not a finished conversion
         try:
             os.rename(staged, target)
         except OSError:
@@ -112,6 +129,18 @@ def ensure_converted(
         shutil.rmtree(work, ignore_errors=True)
     _remove_stale(target, str(model_dir.resolve()), quantization)
     return target
+
+
+def _checkpoint_view(model_dir: Path, weights: Path, view: Path) -> Path:
+    """A directory of links to the checkpoint's support files and to `weights` alone: what the converter loads."""
+    view.mkdir()
+    for entry in model_dir.iterdir():
+        if entry.name in _WEIGHT_FILES or entry.name.endswith((".safetensors", ".bin", ".h5", ".msgpack")):
+            continue
+        if entry.is_file():
+            os.symlink(os.path.realpath(entry), view / entry.name)
+    os.symlink(os.path.realpath(weights), view / weights.name)
+    return view
 
 
 def _remove_stale(current: Path, source: str, quantization: str) -> None:
@@ -247,6 +276,12 @@ def _notify_terminal(message: str) -> None:
         print(f"brief: {message}", file=sys.stderr, flush=True)
 
 
+def decoding_steps(hypothesis: Sequence[str], limit: int) -> int:
+    """Tokens a hypothesis cost: its own, plus the </s> CTranslate2 leaves out when it stopped before `limit`
+    (transformers counts that </s> among its generated tokens too)."""
+    return len(hypothesis) + (1 if len(hypothesis) < limit else 0)
+
+
 # ------------------------------------------------------------------------------------------- translator
 
 
@@ -262,6 +297,7 @@ class CT2MarianTranslator:
         max_new_tokens: int | None = None,
         compute_type: str | None = None,
         quantization: str = "int8",
+        weights: str | Path | None = None,
         intra_threads: int | None = None,
         max_batch_tokens: int = 0,
         notify: Callable[[str], None] | None = None,
@@ -284,11 +320,12 @@ class CT2MarianTranslator:
         self.max_new_tokens = max_new_tokens
         # The model's own length limit (generation max_length counts the start token) bounds any computed cap.
         self.max_length = int(generation.get("max_length") or self.max_positions) - 1
+        self.forced_eos = generation.get("forced_eos_token_id", config.get("forced_eos_token_id")) is not None
         self.max_batch_tokens = max_batch_tokens
         self.device, self.device_index = pick_device(device)
         self.compute_type = compute_type or default_compute_type(self.device, self.device_index)
         self.intra_threads = intra_threads or physical_cores()
-        self.model_path = ensure_converted(model_dir, quantization=quantization, notify=notify)
+        self.model_path = ensure_converted(model_dir, quantization=quantization, weights=weights, notify=notify)
         self.translator = load_ct2_translator(
             self.model_path, self.device, self.device_index, self.compute_type, self.intra_threads
         )
@@ -327,28 +364,55 @@ class CT2MarianTranslator:
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return [len(tokens) for tokens in self.encode(texts)]
 
-    def max_decoding_length(self, batch: Sequence[Sequence[str]]) -> int:
-        """The torch backend's rule: --max-new-tokens, else twice the longest source plus 16, within the model's
-        max_length and position table."""
+    def cap(self, batch: Sequence[Sequence[str]]) -> int:
+        """New tokens allowed (the end-of-sentence included), by the torch backend's rule: --max-new-tokens, else
+        twice the longest source plus 16, within the model's max_length and position table."""
         longest = max((len(tokens) for tokens in batch), default=1)
         return self.max_new_tokens or min(self.max_length, self.max_positions - 1, 2 * longest + 16)
 
-    def translate_batch(self, texts: Sequence[str]) -> list[str]:
+    def max_decoding_length(self, batch: Sequence[Sequence[str]]) -> int:
+        """CTranslate2's limit for `cap` new tokens. transformers forces </s> as the last of them
+        (forced_eos_token_id) while CTranslate2 would emit a word there: one step fewer gives the same text."""
+        cap = self.cap(batch)
+        return max(1, cap - 1) if self.forced_eos else cap
+
+    def retry_settings(self, attempt: int) -> str:
+        beams, penalty = self._retry_decoding(attempt)
+        return f"beams {beams}, no_repeat_ngram_size 3, repetition_penalty {penalty}"
+
+    def _retry_decoding(self, attempt: int) -> tuple[int, float]:
+        # The torch backend's retry schedule, so both backends retry alike.
+        return max(self.beams, 4) + 2 * attempt, round(1.1 + 0.1 * attempt, 2)
+
+    def translate_retry(self, texts: Sequence[str], attempt: int = 1) -> list[str]:
+        """Decoding that breaks loops and echoes: more beams, no repeated trigram, a repetition penalty."""
+        beams, penalty = self._retry_decoding(attempt)
+        return self.translate_batch(texts, beams=beams, no_repeat_ngram_size=3, repetition_penalty=penalty)
+
+    def translate_batch(self, texts: Sequence[str], **decoding: Any) -> list[str]:
+        """Translate; `decoding` takes the torch backend's overrides: beams, no_repeat_ngram_size,
+        repetition_penalty."""
+        unknown = set(decoding) - {"beams", "no_repeat_ngram_size", "repetition_penalty"}
+        if unknown:
+            raise TypeError(f"unsupported decoding settings for CTranslate2: {', '.join(sorted(unknown))}")
         if not texts:
             return []
         batch = self.encode(texts)
+        limit = self.max_decoding_length(batch)
         results = self.translator.translate_batch(
             batch,
-            beam_size=self.beams,
+            beam_size=int(decoding.get("beams") or self.beams),
+            no_repeat_ngram_size=int(decoding.get("no_repeat_ngram_size") or 0),
+            repetition_penalty=float(decoding.get("repetition_penalty") or 1.0),
             max_batch_size=self.max_batch_tokens,
             batch_type="tokens",
             max_input_length=self.max_positions,
-            max_decoding_length=self.max_decoding_length(batch),
+            max_decoding_length=limit,
             return_scores=False,
         )
         outputs = []
         for result in results:
             hypothesis = result.hypotheses[0]
-            self.generated_tokens += len(hypothesis)
+            self.generated_tokens += decoding_steps(hypothesis, limit)
             outputs.append(self.decode(hypothesis))
         return outputs
