@@ -382,8 +382,8 @@ def test_short_sentences_do_not_trip_length(french, english):
 
 
 def test_an_empty_translation_is_flagged_by_coverage_only():
-    result = translate_seed(lambda text: "")
-    flags = check_result(result)
+    known = document_names(FRENCH)
+    flags = [c for i, french in enumerate(FRENCH) for c in check_sentence(i, french, "", known_names=known)]
     assert {c.sentence for c in flags} == set(range(11))
     assert names(flags) == {"coverage"}
     assert all(c.severity == "error" for c in flags)
@@ -451,7 +451,7 @@ def test_check_to_dict_and_helpers():
     check = Check("numbers", "error", 4, "not found in the translation: “2023”")
     assert check.to_dict() == {"check": "numbers", "severity": "error", "sentence": 4,
                                "detail": "not found in the translation: “2023”"}
-    assert {"repetition", "echo", "length"} == RETRYABLE
+    assert {"repetition", "echo", "length", "coverage"} == RETRYABLE
     assert not needs_retry([check])
     assert needs_retry([check, Check("length", "warning", 4, "…")])
     assert penalty([check]) < penalty([Check("repetition", "error", 4, "…")])

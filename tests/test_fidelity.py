@@ -144,3 +144,20 @@ def test_strict_with_clean_translation_exits_0(tmp_path, monkeypatch):
     article.write_text(FRENCH, encoding="utf-8")
     result = CliRunner().invoke(cli, ["translate", str(article), "--strict", "--no-brief"])
     assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_an_empty_model_output_keeps_the_french_and_flags_coverage():
+    brief, _ = load(lambda t: "" if t.startswith("Le gouvernement") else good(t))
+    result = brief.translate(FRENCH)
+    assert result.sentences[0].target == "Le gouvernement prévoit 1,5 million d'euros pour la ville."
+    assert [(c.check, c.sentence) for c in result.flagged] == [("coverage", 0)]
+    assert "French kept" in result.flagged[0].detail
+    assert [c.check for c in result.checks if c.check == "retry"] == ["retry"]
+
+
+def test_an_empty_quote_translation_keeps_the_french_quote():
+    words = {"Il a dit": "He said", "hier.": "yesterday.", "nous voulons la paix": ""}
+    brief, _ = load(lambda t: words.get(t, "He said yesterday."))  # the whole sentence loses its quote marks
+    result = brief.translate("Il a dit « nous voulons la paix » hier.")
+    assert result.translation == "He said “nous voulons la paix” yesterday."
+    assert [(c.check, c.sentence) for c in result.flagged] == [("coverage", 0)]

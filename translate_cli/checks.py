@@ -45,7 +45,7 @@ SEVERITY = {
     "length": WARNING,
     "brief_numbers": ERROR,
 }
-RETRYABLE = frozenset({"repetition", "echo", "length"})
+RETRYABLE = frozenset({"repetition", "echo", "length", "coverage"})
 
 
 @dataclass(frozen=True)

@@ -186,12 +186,19 @@ class Brief:
         Updates `assembled` in place; returns each job's checks, retry notes included."""
         names = {id(job): document_names(s.source for s in assembled[id(job)][1]) for job in jobs}
 
-        def sentence_checks(job: _Job, results: list[SentenceResult]) -> dict[int, list[Check]]:
-            return {
-                s.index: check_sentence(s.index, s.source, s.target, known_names=names[id(job)]) for s in results
-            }
+        def sentence_checks(job: _Job, results: list[SentenceResult], overrides: dict) -> dict[int, list[Check]]:
+            found = {}
+            for s in results:
+                checks = check_sentence(s.index, s.source, s.target, known_names=names[id(job)])
+                missing = job.restore.untranslated(s.index, overrides)
+                if missing:  # one root cause, one flag: the French kept in its place is no echo of its own
+                    pieces = "; ".join(f"«{piece}»" for piece in missing)
+                    checks = [c for c in checks if c.check not in ("coverage", "echo")]
+                    checks.insert(0, Check("coverage", "error", s.index, f"no translation for {pieces}: French kept"))
+                found[s.index] = checks
+            return found
 
-        current = {id(job): sentence_checks(job, assembled[id(job)][1]) for job in jobs}
+        current = {id(job): sentence_checks(job, assembled[id(job)][1], {}) for job in jobs}
         accepted: dict[int, dict[int, list]] = {id(job): {} for job in jobs}
         notes: dict[int, list[Check]] = {id(job): [] for job in jobs}
         retry = getattr(self.translator, "translate_retry", None)
@@ -213,8 +220,9 @@ class Brief:
                 candidates = job.restore.retry_renderings(flagged[key], retried)
                 if not candidates:
                     continue
-                trial = job.restore.assemble({**accepted[key], **candidates})[1]
-                trial_checks = sentence_checks(job, [trial[i] for i in candidates])
+                overrides = {**accepted[key], **candidates}
+                trial = job.restore.assemble(overrides)[1]
+                trial_checks = sentence_checks(job, [trial[i] for i in candidates], overrides)
                 for index in flagged[key]:
                     before = current[key][index]
                     after = trial_checks.get(index)

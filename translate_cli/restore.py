@@ -30,6 +30,22 @@ class Token:
     kind: str  # "text", OPEN, CLOSE, CONTINUE or LITERAL
     value: str = ""  # text, or the literal mark
     quote: int | None = None
+    untranslated: bool = False  # the model returned nothing for this text: the French is kept, never dropped
+
+
+def _english(translations: Mapping[str, str], source: str) -> tuple[str, bool]:
+    """The model's English for `source`; the French itself if the model returned nothing (nothing is lost)."""
+    english = clean_output(translations.get(prepare(source), "")).strip()
+    if english or not _HAS_WORD.search(source):
+        return english, False
+    return " ".join(source.split()), True
+
+
+def _plain_tokens(plan: _Plan, translations: Mapping[str, str]) -> list[Token]:
+    source = "".join(t.value for t in plan.tokens if t.kind == "text")
+    english, untranslated = _english(translations, source)
+    # continuation marks only occur at a paragraph's start, so they come first
+    return [t for t in plan.tokens if t.kind == CONTINUE] + [Token("text", english, untranslated=untranslated)]
 
 
 def prepare(text: str) -> str:
@@ -148,11 +164,7 @@ class DocumentJob:
         """Apply the first pass; return the pieces of sentences whose quotes must be translated apart."""
         for plan in self.plans:
             if plan.method == "plain":
-                text = clean_output(translations.get(plan.inline_input, ""))
-                # continuation marks only occur at a paragraph's start, so they come first
-                self.rendered[plan.sentence.index] = [t for t in plan.tokens if t.kind == CONTINUE] + [
-                    Token("text", text)
-                ]
+                self.rendered[plan.sentence.index] = _plain_tokens(plan, translations)
             elif plan.method == "inline":
                 slots = _inline_slots(plan, translations.get(plan.inline_input, ""))
                 if slots is None:
@@ -183,6 +195,11 @@ class DocumentJob:
         methods = {plan.sentence.index: plan.method for plan in self.plans}
         return _assemble(self.doc, rendered, methods, self.style)
 
+    def untranslated(self, index: int, overrides: Mapping[int, list[Token]] | None = None) -> list[str]:
+        """French pieces of a sentence that the model left empty (kept as French in the output)."""
+        tokens = (overrides or {}).get(index, self.rendered.get(index, []))
+        return [t.value.strip() for t in tokens if t.untranslated]
+
     def retry_inputs(self, indices: Iterable[int]) -> list[str]:
         """The model inputs that produced these sentences: whole sentences, or their pieces if translated apart."""
         inputs: list[str] = []
@@ -204,8 +221,7 @@ class DocumentJob:
             if plan.method == "separate":
                 candidates[index] = _render_separate(plan, translations)
             elif plan.method == "plain":
-                text = clean_output(translations.get(plan.inline_input, ""))
-                candidates[index] = [t for t in plan.tokens if t.kind == CONTINUE] + [Token("text", text)]
+                candidates[index] = _plain_tokens(plan, translations)
             else:
                 slots = _inline_slots(plan, translations.get(plan.inline_input, ""))
                 if slots is not None:
@@ -218,8 +234,8 @@ def _render_separate(plan: _Plan, translations: Mapping[str, str]) -> list[Token
     for token in plan.tokens:
         if token.kind == "text":
             prefix, core, suffix = _split_core(token.value)
-            english = clean_output(translations.get(prepare(core), "")) if core else ""
-            tokens.append(Token("text", f"{prefix}{english}{suffix}"))
+            english, untranslated = _english(translations, core) if core else ("", False)
+            tokens.append(Token("text", f"{prefix}{english}{suffix}", untranslated=untranslated))
         else:
             tokens.append(token)
     return tokens
@@ -343,7 +359,7 @@ def _assemble(doc, rendered, methods, style):
         )
         if sentence.separator == "\n":
             builder.new_line("\n")
-        elif sentence.separator:
+        elif sentence.separator and builder.last != "open":  # a quote opened by an empty sentence hugs its text
             builder.text += sentence.separator
     translation = builder.text.strip()
     return translation, sentence_results, _ledger(doc, builder, sentence_results)
