@@ -36,6 +36,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol, runtime_checkable
 
+from . import splitting
 from .result import QuoteResult, Result, SentenceResult
 
 # ----------------------------------------------------------------------------------------------- API types
@@ -239,59 +240,12 @@ class Chunk:
     tokens: int
 
 
-_CLAUSE_SPLITTERS = (
-    re.compile(r"(?<=[;:])\s+"),
-    re.compile(r"(?<=[,)])\s+|\s+(?=[(—–])"),
-    re.compile(r"\s+(?=(?:and|but|or|which|who|whose|while|because|although|when|where|after|before|"
-               r"et|mais|ou|qui|que|dont|où)\b)"),
-)
-
 CountFn = Callable[[Sequence[str]], list[int]]
 
 
 def split_long(text: str, count_tokens: CountFn, limit: int) -> list[str]:
-    """Cut `text` into pieces of at most `limit` tokens: at clause boundaries when possible, else between words.
-    Nothing is dropped: the pieces joined by spaces give back the text's words, in order."""
-    pieces = [text]
-    for splitter in _CLAUSE_SPLITTERS:
-        counts = count_tokens(pieces)
-        if all(count <= limit for count in counts):
-            break
-        refined: list[str] = []
-        for piece, count in zip(pieces, counts):
-            refined.extend(_pack(splitter.split(piece), count_tokens, limit) if count > limit else [piece])
-        pieces = refined
-    result: list[str] = []
-    for piece, count in zip(pieces, count_tokens(pieces)):
-        result.extend(_word_windows(piece, count_tokens, limit) if count > limit else [piece])
-    return [piece for piece in result if piece.strip()]
-
-
-def _pack(parts: Sequence[str], count_tokens: CountFn, limit: int) -> list[str]:
-    packed: list[str] = []
-    current, current_count = "", 0
-    for part, count in zip(parts, count_tokens(parts)):
-        if current and current_count + count > limit:
-            packed.append(current)
-            current, current_count = "", 0
-        current = f"{current} {part}" if current else part
-        current_count += count
-    if current:
-        packed.append(current)
-    return packed
-
-
-def _word_windows(text: str, count_tokens: CountFn, limit: int) -> list[str]:
-    words = text.split()
-    windows: list[str] = []
-    start = 0
-    while start < len(words):
-        size = len(words) - start
-        while size > 1 and count_tokens([" ".join(words[start: start + size])])[0] > limit:
-            size = max(1, size * 3 // 4)
-        windows.append(" ".join(words[start: start + size]))
-        start += size
-    return windows
+    """English text cut into pieces of at most `limit` tokens at clause, then word boundaries; nothing dropped."""
+    return splitting.split_long(text, count_tokens, limit, splitting.ENGLISH_CLAUSES)
 
 
 def plan_chunks(paragraphs: Sequence[Sequence[str]], count_tokens: CountFn, limit: int) -> list[Chunk]:

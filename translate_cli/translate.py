@@ -3,9 +3,10 @@ over-long inputs split at clause boundaries and rejoined, duplicates translated 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
+
+from .splitting import split_long
 
 
 @runtime_checkable
@@ -18,14 +19,6 @@ class Translator(Protocol):
     def count_tokens(self, texts: Sequence[str]) -> list[int]: ...
 
     def translate_batch(self, texts: Sequence[str]) -> list[str]: ...
-
-
-# Clause boundaries, strongest first: where a too-long sentence may be cut without cutting a phrase.
-_CLAUSE_SPLITTERS = (
-    re.compile(r"(?<=[;:])\s+"),
-    re.compile(r"(?<=[,)])\s+|\s+(?=[(—–])"),
-    re.compile(r"\s+(?=(?:et|mais|ou|donc|car|qui|que|dont|où|puis|alors|lorsque|quand|parce)\b)"),
-)
 
 
 def translate_texts(
@@ -44,8 +37,9 @@ def translate_texts(
     pieces: list[str] = []
     piece_counts: list[int] = []
     owners: list[list[int]] = []  # for each unique text, the indices of its pieces
+    limit = translator.max_input_tokens
     for text, count in zip(unique, counts):
-        parts = [text] if count <= translator.max_input_tokens else split_long(translator, text)
+        parts = [text] if count <= limit else split_long(text, translator.count_tokens, limit)
         part_counts = [count] if len(parts) == 1 else translator.count_tokens(parts)
         owners.append(list(range(len(pieces), len(pieces) + len(parts))))
         pieces.extend(parts)
@@ -83,51 +77,3 @@ def plan_batches(counts: Sequence[int], *, batch_size: int, batch_tokens: int) -
     if current:
         batches.append(current)
     return batches
-
-
-def split_long(translator: Translator, text: str) -> list[str]:
-    """Cut `text` into pieces of at most `max_input_tokens` tokens: at clause boundaries when possible,
-    else between words. Nothing is dropped: the pieces joined by spaces give back the text's words."""
-    limit = translator.max_input_tokens
-    pieces = [text]
-    for splitter in _CLAUSE_SPLITTERS:
-        counts = translator.count_tokens(pieces)
-        if all(count <= limit for count in counts):
-            break
-        refined: list[str] = []
-        for piece, count in zip(pieces, counts):
-            refined.extend(_pack(translator, splitter.split(piece), limit) if count > limit else [piece])
-        pieces = refined
-    result: list[str] = []
-    for piece, count in zip(pieces, translator.count_tokens(pieces)):
-        result.extend(_word_windows(translator, piece, limit) if count > limit else [piece])
-    return [piece for piece in result if piece.strip()]
-
-
-def _pack(translator: Translator, parts: list[str], limit: int) -> list[str]:
-    """Greedily join consecutive parts while the joined piece stays within `limit` tokens."""
-    packed: list[str] = []
-    counts = translator.count_tokens(parts)
-    current, current_count = "", 0
-    for part, count in zip(parts, counts):
-        if current and current_count + count > limit:
-            packed.append(current)
-            current, current_count = "", 0
-        current = f"{current} {part}" if current else part
-        current_count += count
-    if current:
-        packed.append(current)
-    return packed
-
-
-def _word_windows(translator: Translator, text: str, limit: int) -> list[str]:
-    words = text.split()
-    windows: list[str] = []
-    start = 0
-    while start < len(words):
-        size = len(words) - start
-        while size > 1 and translator.count_tokens([" ".join(words[start: start + size])])[0] > limit:
-            size = max(1, size * 3 // 4)
-        windows.append(" ".join(words[start: start + size]))
-        start += size
-    return windows
