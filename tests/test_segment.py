@@ -112,3 +112,25 @@ DATA = Path(__file__).resolve().parent / "data"
 def test_boundary_f1(name, target):
     f1 = boundary_f1(_gold(DATA / name))
     assert f1 >= target, f"boundary F1 {f1:.3f} on {name}"
+
+
+def test_one_paragraph_per_line_when_the_text_has_no_blank_lines():
+    text = (
+        "Titre de l'article\n"
+        "Le ministre est venu. Il a parlé longtemps devant la presse.\n"
+        "« Nous voulons la paix », a-t-il dit.\n"
+        "La suite demain."
+    )
+    doc = segment(normalise(text))
+    assert [s.paragraph for s in doc.sentences] == [0, 1, 1, 2, 3]
+
+
+def test_hard_wrapped_text_without_blank_lines_stays_one_paragraph():
+    text = (
+        "Les syndicats de cheminots ont appelé mercredi à une grève reconductible\n"
+        "à partir du 28 février pour protester contre la réforme des retraites que\n"
+        "le gouvernement veut faire adopter avant l'été. Le ministre des transports\n"
+        "a dénoncé une décision irresponsable."
+    )
+    doc = segment(normalise(text))
+    assert len(doc.paragraphs) == 1 and len(doc.sentences) == 2

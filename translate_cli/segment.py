@@ -46,14 +46,42 @@ _ALL_CAPS_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 
 
 def split_paragraphs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each paragraph: blocks separated by blank lines, outer whitespace trimmed."""
+    """(start, end) of each paragraph: blocks separated by blank lines, outer whitespace trimmed.
+
+    A text with no blank line at all whose lines end like paragraphs (final punctuation, or short lines such as
+    headlines) has one paragraph per line — scraped articles often look like that; a hard-wrapped text, whose lines
+    mostly stop mid-sentence, stays one block.
+    """
     spans = []
     for match in re.finditer(r"\S(?:.|\n(?![ \t]*\n))*", text):
         start, end = match.span()
         while end > start and text[end - 1].isspace():
             end -= 1
         spans.append((start, end))
+    if len(spans) == 1 and _one_paragraph_per_line(text[spans[0][0]: spans[0][1]]):
+        start = spans[0][0]
+        spans = []
+        for match in re.finditer(r"[^\n]+", text[start:]):
+            line_start, line_end = start + match.start(), start + match.end()
+            while line_start < line_end and text[line_start].isspace():
+                line_start += 1
+            while line_end > line_start and text[line_end - 1].isspace():
+                line_end -= 1
+            if line_end > line_start:
+                spans.append((line_start, line_end))
     return spans
+
+
+_ENDS_PARAGRAPH = re.compile(r"[.!?…:»”\"')]\s*$")
+
+
+def _one_paragraph_per_line(block: str) -> bool:
+    lines = [line.strip() for line in block.split("\n") if line.strip()]
+    if len(lines) < 3:
+        return False
+    longest = max(len(line) for line in lines)
+    ended = sum(bool(_ENDS_PARAGRAPH.search(line)) or len(line) < 0.5 * longest for line in lines[:-1])
+    return ended >= 0.8 * (len(lines) - 1)
 
 
 def segment(text: str) -> Document:
