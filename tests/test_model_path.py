@@ -80,7 +80,8 @@ def test_installed_brief_command(tiny_marian_dir):
     assert done.returncode == 0, done.stderr.decode()
     data = json.loads(done.stdout)
     assert len(data["quotes"]) == 2 and data["source"] == "-"
-    assert done.stderr == b""
+    # stderr only carries warnings (summariser fallback offline, checks on gibberish): no error, no traceback
+    assert all(line.startswith("brief: warning: ") for line in done.stderr.decode().splitlines())
     missing = subprocess.run([brief, "translate", "nope.txt"], capture_output=True, timeout=60)
     assert missing.returncode == 2 and missing.stderr.decode().count("\n") == 1
 
