@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from quote_check import top_level_quotes
 
@@ -18,8 +19,10 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED = SEEDS / "mali-russie-diop-lavrov.fr.txt"
 
 
-def test_seed_with_random_model_keeps_11_quotes_and_every_sentence(tiny_marian_dir):
-    result = CliRunner().invoke(cli, ["translate", str(SEED), "--translator", str(tiny_marian_dir), "--format", "json"])
+@pytest.mark.parametrize("backend", ["torch", "ctranslate2"])
+def test_seed_with_random_model_keeps_11_quotes_and_every_sentence(tiny_marian_dir, backend):
+    args = ["translate", str(SEED), "--translator", str(tiny_marian_dir), "--format", "json", "--backend", backend]
+    result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert len(data["quotes"]) == 11
@@ -35,8 +38,9 @@ def test_seed_with_random_model_keeps_11_quotes_and_every_sentence(tiny_marian_d
     assert any(c["check"] == "retry" for c in data["checks"])
 
 
-def test_overfit_model_places_quotes_exactly(overfit_marian_dir):
-    brief = translate_cli.load(str(overfit_marian_dir))
+@pytest.mark.parametrize("backend", ["torch", "ctranslate2"])
+def test_overfit_model_places_quotes_exactly(overfit_marian_dir, backend):
+    brief = translate_cli.load(str(overfit_marian_dir), backend=backend)
     result = brief.translate("Il a dit « nous voulons la paix » hier.")
     assert result.translation == "He said “we want peace” yesterday."
     assert result.quotes[0].method == "inline"
@@ -51,7 +55,9 @@ def test_overfit_model_places_quotes_exactly(overfit_marian_dir):
     assert result.quotes[0].method == "separate"
 
     # Straight quotes from the model are recognised and rewritten in the requested style.
-    result = translate_cli.load(str(overfit_marian_dir), quotes="guillemets").translate("Il a dit « oui ».")
+    result = translate_cli.load(str(overfit_marian_dir), quotes="guillemets", backend=backend).translate(
+        "Il a dit « oui »."
+    )
     assert result.translation == "He said «yes»."
 
 
@@ -98,9 +104,10 @@ def _quoted_spans(text: str) -> list[str]:
     return re.findall(r"“([^”]*)”", text)
 
 
-def test_brief_with_tiny_bart_every_quote_verbatim(tiny_marian_dir, tiny_bart_dir):
+@pytest.mark.parametrize("backend", ["torch", "ctranslate2"])
+def test_brief_with_tiny_bart_every_quote_verbatim(tiny_marian_dir, tiny_bart_dir, backend):
     args = ["translate", str(SEED), "--translator", str(tiny_marian_dir), "--summarizer", str(tiny_bart_dir),
-            "--format", "json"]
+            "--format", "json", "--backend", backend]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)

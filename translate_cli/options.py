@@ -31,7 +31,7 @@ class Options:
     batch_tokens: int = 4096
     max_new_tokens: int = 0  # 0: relative to each source's length
     quotes: str = "curly"
-    backend: str = "torch"
+    backend: str = "auto"
     brief: bool = True  # write a headline, summary and key quotes after translating
     retries: int = 1  # re-translations of a sentence that loops, echoes French or has an odd length (0: off)
 

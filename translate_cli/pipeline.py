@@ -84,7 +84,9 @@ class Brief:
         if not self._summariser_loaded:
             from .summarise import load_summariser
 
-            self._summariser, described, warnings = load_summariser(self.options.summarizer, device=self.options.device)
+            self._summariser, described, warnings = load_summariser(
+                self.options.summarizer, device=self.options.device, ctranslate2=use_ctranslate2(self.options.backend)
+            )
             self.models = {**self.models, "summarizer": described}
             self.load_warnings += tuple(warnings)
             self._summariser_loaded = True
@@ -264,10 +266,12 @@ def load_translator(options: Options) -> tuple[Translator, dict[str, Any], tuple
         "beams": options.beams or None,
         "max_new_tokens": options.max_new_tokens or None,
     }
-    if _use_ctranslate2(options.backend):
+    if use_ctranslate2(options.backend):
         from .backends.ct2_marian import CT2MarianTranslator
 
-        translator: Translator = CT2MarianTranslator.from_checkpoint(resolved.path, **settings)
+        translator: Translator = CT2MarianTranslator.from_checkpoint(
+            resolved.path, weights=resolved.weights, **settings
+        )
     else:
         from .backends.torch_marian import TorchMarianTranslator
 
@@ -275,7 +279,8 @@ def load_translator(options: Options) -> tuple[Translator, dict[str, Any], tuple
     return translator, resolved.to_dict(), resolved.warnings
 
 
-def _use_ctranslate2(backend: str) -> bool:
+def use_ctranslate2(backend: str) -> bool:
+    """--backend auto picks CTranslate2 (int8 on CPU, int8_float16 on GPU) whenever it is installed."""
     if backend == "torch":
         return False
     if backend == "ctranslate2":

@@ -974,8 +974,9 @@ def result_from_english(text: str, *, source: str = "-") -> Result:
     return Result(source, flat, sentences, tuple(quotes), warnings=document.quotes.warnings)
 
 
-def load_summariser(spec: str, *, device: str = "auto", max_new_tokens: int | None = None
-                    ) -> tuple[Summariser | None, dict[str, Any], list[str]]:
+def load_summariser(
+    spec: str, *, device: str = "auto", max_new_tokens: int | None = None, ctranslate2: bool = False
+) -> tuple[Summariser | None, dict[str, Any], list[str]]:
     """--summarizer SPEC → (summariser or None for extractive, its description for Result.models, warnings).
 
     "extractive": no model. "auto": the lock's default summarizer when it is cached or can be downloaded and
@@ -991,9 +992,16 @@ def load_summariser(spec: str, *, device: str = "auto", max_new_tokens: int | No
     auto = spec == "auto"
     try:
         resolved = models.resolve(None if auto else spec, "summarizer")
-        from .backends.torch_bart import TorchBartSummariser
+        settings = {"device": device, "max_new_tokens": max_new_tokens, "weights": resolved.weights}
+        summariser: Summariser
+        if ctranslate2:
+            from .backends.ct2_bart import CT2BartSummariser
 
-        summariser = TorchBartSummariser(resolved.path, device=device, max_new_tokens=max_new_tokens)
+            summariser = CT2BartSummariser.from_checkpoint(resolved.path, **settings)
+        else:
+            from .backends.torch_bart import TorchBartSummariser
+
+            summariser = TorchBartSummariser(resolved.path, **settings)
     except (ModelError, ImportError) as exc:
         if not auto:
             raise

@@ -57,7 +57,9 @@ def load_bpe_tokenizer(model_dir: str | Path):
 
 class CT2BartSummariser:
     """The summariser protocol (name, max_input_tokens, count_tokens, summarise) over a CTranslate2 conversion
-    of a BartForConditionalGeneration checkpoint. Generation settings come from generation_config.json."""
+    of a BartForConditionalGeneration checkpoint, interchangeable with backends.torch_bart.TorchBartSummariser:
+    the same token counts (without <s> </s>), the same limit, inputs never truncated (over the limit is an
+    error: the caller plans chunks), generation settings from generation_config.json."""
 
     def __init__(
         self,
@@ -67,6 +69,7 @@ class CT2BartSummariser:
         beams: int | None = None,
         max_new_tokens: int | None = None,
         min_new_tokens: int | None = None,
+        batch_size: int = 4,
         compute_type: str | None = None,
         quantization: str = "int8",
         weights: str | Path | None = None,
@@ -80,7 +83,10 @@ class CT2BartSummariser:
         config = read_json(model_dir / "config.json")
         generation = {**config, **read_json(model_dir / "generation_config.json")}
         self.tokenizer = load_bpe_tokenizer(model_dir)
-        self.max_input_tokens = int(config.get("max_position_embeddings") or 1024)
+        self.max_positions = int(config.get("max_position_embeddings") or 1024)
+        # Counts exclude <s> … </s>; the model sees them too, so they come off the position table.
+        self.max_input_tokens = self.max_positions - 2
+        self.batch_size = batch_size
         self.beams = beams or int(generation.get("num_beams") or 1)
         # transformers' max_length/min_length count the decoder start token; CTranslate2's lengths do not.
         self.max_new_tokens = max_new_tokens or max(1, int(generation.get("max_length") or 142) - 1)
@@ -116,9 +122,23 @@ class CT2BartSummariser:
         return self.tokenizer.decode([self._unk_id if i is None else i for i in ids], skip_special_tokens=True)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return [len(encoding.ids) for encoding in self.tokenizer.encode_batch(list(texts))]
+        """Tokens without <s> … </s>, as TorchBartSummariser counts them."""
+        encoded = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
+        return [len(encoding.ids) for encoding in encoded]
 
     def summarise(self, texts: Sequence[str]) -> list[str]:
+        texts = list(texts)
+        outputs = [""] * len(texts)
+        counts = self.count_tokens(texts)
+        over = [count for count in counts if count > self.max_input_tokens]
+        if over:
+            raise ValueError(f"summariser input of {max(over)} tokens exceeds the limit of {self.max_input_tokens}")
+        todo = [i for i, text in enumerate(texts) if text.strip()]
+        for i, summary in zip(todo, self._generate([texts[i] for i in todo])):
+            outputs[i] = summary
+        return outputs
+
+    def _generate(self, texts: list[str]) -> list[str]:
         if not texts:
             return []
         batch = self.encode(texts)
@@ -128,8 +148,9 @@ class CT2BartSummariser:
             batch,
             target_prefix=prefix,
             beam_size=self.beams,
-            batch_type="tokens",
-            max_input_length=self.max_input_tokens,
+            max_batch_size=self.batch_size,
+            batch_type="examples",
+            max_input_length=self.max_positions,
             max_decoding_length=limit,
             min_decoding_length=min(self.min_new_tokens, limit),
             length_penalty=self.length_penalty,
