@@ -174,3 +174,29 @@ def test_every_seed_keeps_its_quotation_count(name, count, fn):
     assert len(top_level_quotes(result.translation)) == count
     assert result.warnings == ()
     assert all(s.target for s in result.sentences)
+
+
+class InventingSummariser:
+    """Summarises by misquoting: shortens one real quote and invents another."""
+
+    name = "inventive"
+    max_input_tokens = 1000
+
+    def count_tokens(self, texts):
+        return [len(t.split()) for t in texts]
+
+    def summarise(self, texts):
+        return ["LE CHEF DE LA DIPLOMATIE RUSSE A DIT “LA COOPÉRATION MILITAIRE SE DÉROULE” ENTRE LA RUSSIE ET LE MALI. "
+                "DIOP A DIT “NOUS VOULONS DES ARMES” À MOSCOU." for _ in texts]
+
+
+def test_a_summariser_object_is_used_and_its_misquotes_repaired():
+    brief = translate_cli.load(FakeTranslator(), summariser=InventingSummariser(), options=Options())
+    assert brief.models["summarizer"]["name"] == "inventive"
+    result = brief.translate(SEED.read_text(encoding="utf-8"))
+    assert result.brief.method == "abstractive", result.brief.checks
+    actions = {c["action"] for c in result.brief.checks}
+    assert {"unquoted"} <= actions and ({"replaced", "completed"} & actions)
+    spans = re.findall(r"“([^”]*)”", result.brief.headline + result.brief.summary)
+    assert spans and all(span in result.translation for span in spans)
+    assert "NOUS VOULONS DES ARMES" in result.brief.summary and "“NOUS VOULONS DES ARMES”" not in result.brief.summary

@@ -250,7 +250,6 @@ class Brief:
         decoded = decode(data, source)
         return self.translate(decoded.text, source=source, warnings=decoded.warnings)
 
-
     def translate_file(self, path: str | Path) -> Result:
         decoded = read_path(path)
         return self.translate(decoded.text, source=str(path), warnings=decoded.warnings)
@@ -290,8 +289,15 @@ def use_ctranslate2(backend: str) -> bool:
     return find_spec("ctranslate2") is not None
 
 
-def load(translator: str | Translator | None = None, *, options: Options | None = None, **overrides: Any) -> Brief:
-    """Load brief. `translator` is a models.lock name, a repo id, a local directory, or a Translator object.
+def load(
+    translator: str | Path | Translator | None = None,
+    *,
+    summariser: Summariser | None = None,
+    options: Options | None = None,
+    **overrides: Any,
+) -> Brief:
+    """Load brief. `translator` is a models.lock name, a repo id, a local directory, or a Translator object;
+    `summariser` a Summariser object (otherwise `summarizer=` names one, loaded on first use).
 
     Other keyword arguments are Options fields (device, beams, quotes, …); unset ones come from BRIEF_* env and
     configs/default.toml.
@@ -300,6 +306,10 @@ def load(translator: str | Translator | None = None, *, options: Options | None 
         overrides["translator"] = str(translator)
     options = options.with_overrides(**overrides) if options else resolve_options(overrides)
     if translator is not None and not isinstance(translator, (str, Path)):
-        return Brief(translator, options)
-    engine, described, warnings = load_translator(options)
-    return Brief(engine, options, {"translator": described}, warnings)
+        brief = Brief(translator, options)
+    else:
+        engine, described, warnings = load_translator(options)
+        brief = Brief(engine, options, {"translator": described}, warnings)
+    if summariser is not None:
+        brief.summariser = summariser
+    return brief
