@@ -75,14 +75,23 @@ def child_env(args: argparse.Namespace) -> dict[str, str]:
     return env
 
 
-def machine_busy_s() -> float:
-    """CPU seconds the whole machine has spent busy since boot (all processes, all cores)."""
+def _cpu_times() -> list[int]:
     try:
         with open("/proc/stat", encoding="ascii") as handle:
-            values = [int(v) for v in handle.readline().split()[1:9]]
+            return [int(v) for v in handle.readline().split()[1:9]]
     except OSError:
-        return 0.0
+        return [0] * 8
+
+
+def machine_busy_s() -> float:
+    """CPU seconds the whole machine has spent busy since boot (all processes, all cores, and time the
+    hypervisor stole for other machines)."""
+    values = _cpu_times()
     return (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_steal_s() -> float:
+    return _cpu_times()[7] / os.sysconf("SC_CLK_TCK")
 
 
 def wait_for_quiet(max_wait: float, threshold: float = 0.25) -> float:
@@ -101,7 +110,7 @@ def run_child(cmd: list[str], env: dict[str, str], timeout: float | None = None)
     """Run one whole process: wall time, CPU time and peak RSS (its own, from wait4), exit status, the worker's
     JSON, and how many cores other processes kept busy meanwhile (a noisy machine shows there)."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        busy_before = machine_busy_s()
+        busy_before, steal_before = machine_busy_s(), machine_steal_s()
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=err)
         timer = threading.Timer(timeout, proc.kill) if timeout else None
@@ -112,6 +121,7 @@ def run_child(cmd: list[str], env: dict[str, str], timeout: float | None = None)
             timer.cancel()
         wall = time.perf_counter() - start
         busy = machine_busy_s() - busy_before
+        steal = machine_steal_s() - steal_before
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
@@ -127,6 +137,7 @@ def run_child(cmd: list[str], env: dict[str, str], timeout: float | None = None)
         "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
         "other_cores_busy": round(max(0.0, busy - usage.ru_utime - usage.ru_stime) / wall, 2) if wall else None,
+        "stolen_cores": round(steal / wall, 2) if wall else None,  # part of other_cores_busy: the hypervisor's
         "worker": report,
         "stderr_tail": stderr.strip().splitlines()[-3:] if proc.returncode else [],
     }
@@ -328,8 +339,6 @@ def worker_brief(spec: dict[str, Any]) -> None:
         return loaded
 
     pipeline.load_translator = timed_load
-    if spec.get("ct2_summariser"):
-        _wire_ct2_summariser(stats)
 
     @atexit.register
     def report() -> None:
@@ -350,31 +359,6 @@ def worker_brief(spec: dict[str, Any]) -> None:
 
     sys.argv = ["brief", *spec["argv"]]
     cli.main()
-
-
-def _wire_ct2_summariser(stats: dict[str, Any]) -> None:
-    """What the pipeline should do with --backend ctranslate2 (emulated here until it does): the summariser through
-    CT2BartSummariser instead of transformers."""
-    from translate_cli import models, summarise
-    from translate_cli.backends.ct2_bart import CT2BartSummariser
-
-    def load_summariser(spec: str, *, device: str = "auto", max_new_tokens: int | None = None):
-        resolved = models.resolve(None if spec == "auto" else spec, "summarizer")
-        summariser = CT2BartSummariser.from_checkpoint(resolved.path, device=device, max_new_tokens=max_new_tokens,
-                                                       weights=resolved.weights)
-        inner = summariser.summarise
-
-        def counted(texts):
-            start = time.perf_counter()
-            out = inner(texts)
-            stats["summary_s"] = stats.get("summary_s", 0.0) + time.perf_counter() - start
-            stats["summary_chunks"] = stats.get("summary_chunks", 0) + len(texts)
-            return out
-
-        summariser.summarise = counted
-        return summariser, resolved.to_dict(), list(resolved.warnings)
-
-    summarise.load_summariser = load_summariser
 
 
 def worker_bart_hf(spec: dict[str, Any]) -> None:
@@ -674,13 +658,6 @@ class Bench:
                 result["quotes"] = None
             self.data["commands"][f"brief translate seed --backend {backend}"] = result
             self.save()
-        if self.args.bart:  # the same command with the CTranslate2 summariser wired in (see _wire_ct2_summariser)
-            output = self.work / "command-ctranslate2-ct2-summariser.json"
-            argv = self.brief_argv(SEED_ARTICLE, "ctranslate2", output, summarise=True)
-            result = self.run("brief translate seed --backend ctranslate2 + CT2 summariser", "brief", argv=argv,
-                              output=str(output), ct2_summariser=True)
-            self.data["commands"]["brief translate seed --backend ctranslate2, CT2 summariser wired"] = result
-            self.save()
         naive = self.run("naive (seed article)", "hf", mode="naive", sentences=self.seed_sentences,
                          summarise_with=str(self.args.bart) if self.args.bart else None)
         self.data["commands"]["naive transformers script, seed article"] = naive
@@ -791,9 +768,7 @@ class Bench:
                                                                      s["brief-torch"]["process_s"])
         naive = c.get("naive transformers script, seed article")
         for label, key in (("ctranslate2", "brief translate seed --backend ctranslate2"),
-                           ("torch", "brief translate seed --backend torch"),
-                           ("ctranslate2_ct2_summariser",
-                            "brief translate seed --backend ctranslate2, CT2 summariser wired")):
+                           ("torch", "brief translate seed --backend torch")):
             cmd = c.get(key)
             if naive and cmd and cmd.get("process_s"):
                 out[f"seed_article_command_{label}_speedup_vs_naive"] = _ratio(naive["process_s"], cmd["process_s"])

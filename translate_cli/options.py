@@ -27,8 +27,8 @@ class Options:
     summarizer: str = "auto"
     device: str = "auto"
     beams: int = 0  # 0: the model's generation_config
-    batch_size: int = 16
-    batch_tokens: int = 4096
+    batch_size: int = 0  # 0: the engine's preference (16 for torch, 64 for CTranslate2)
+    batch_tokens: int = 0  # 0: the engine's preference
     max_new_tokens: int = 0  # 0: relative to each source's length
     quotes: str = "curly"
     backend: str = "auto"
@@ -40,12 +40,9 @@ class Options:
             raise ConfigError(f"quotes must be one of {', '.join(QUOTE_STYLES)}, not {self.quotes!r}")
         if self.backend not in BACKENDS:
             raise ConfigError(f"backend must be one of {', '.join(BACKENDS)}, not {self.backend!r}")
-        for name in ("beams", "max_new_tokens", "retries"):
+        for name in ("beams", "max_new_tokens", "retries", "batch_size", "batch_tokens"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be 0 or more, not {getattr(self, name)}")
-        for name in ("batch_size", "batch_tokens"):
-            if getattr(self, name) < 1:
-                raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
         device = self.device
         if not (device in ("auto", "cpu", "cuda") or (device.startswith("cuda:") and device[5:].isdigit())):
             raise ConfigError(f"device must be auto, cpu, cuda or cuda:N, not {device!r}")

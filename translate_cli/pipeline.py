@@ -98,10 +98,15 @@ class Brief:
         described = {"name": getattr(summariser, "name", "extractive"), "repo": None, "revision": None, "path": None}
         self.models = {**self.models, "summarizer": described}
 
+    def _batching(self) -> dict[str, int]:
+        """Batch limits: the user's, else the engine's preference (CTranslate2 wants bigger batches than torch)."""
+        return {
+            "batch_size": self.options.batch_size or getattr(self.translator, "preferred_batch_size", 16),
+            "batch_tokens": self.options.batch_tokens or getattr(self.translator, "preferred_batch_tokens", 4096),
+        }
+
     def _translate_strings(self, texts: Sequence[str]) -> list[str]:
-        return translate_texts(
-            self.translator, texts, batch_size=self.options.batch_size, batch_tokens=self.options.batch_tokens
-        )
+        return translate_texts(self.translator, texts, **self._batching())
 
     def translate(self, text: str, *, source: str = "-", warnings: Sequence[str] = ()) -> Result:
         """Translate one French document given as text."""
@@ -214,9 +219,7 @@ class Brief:
             if not inputs:
                 break
             view = _RetryView(self.translator, attempt)
-            retried = dict(zip(inputs, translate_texts(
-                view, inputs, batch_size=self.options.batch_size, batch_tokens=self.options.batch_tokens
-            )))
+            retried = dict(zip(inputs, translate_texts(view, inputs, **self._batching())))
             for job in jobs:
                 key = id(job)
                 candidates = job.restore.retry_renderings(flagged[key], retried)
@@ -257,8 +260,12 @@ class Brief:
 
 def load_translator(options: Options) -> tuple[Translator, dict[str, Any], tuple[str, ...]]:
     """Resolve (download/verify where needed) and load the translator named by `options`."""
+    import os
+
     from . import models
 
+    # Spinning OpenMP threads steal the cores other processes need: on a busy machine that is a 10x slowdown.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     resolved = models.resolve(options.translator, "translator")
     settings = {
         "device": options.device,

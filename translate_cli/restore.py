@@ -9,6 +9,7 @@ English marks are written by this module from the source's structure, never take
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -69,9 +70,10 @@ def source_tokens(doc: Document, sentence: Sentence) -> list[Token]:
     """A sentence as text pieces and quotation marks, in order."""
     tokens: list[Token] = []
     cursor = sentence.start
-    for mark in doc.quotes.marks:
-        if mark.pos < sentence.start or mark.pos >= sentence.end:
-            continue
+    marks = doc.quotes.marks
+    first = bisect_left(marks, sentence.start, key=lambda mark: mark.pos)  # marks are sorted: no full scan per sentence
+    last = bisect_left(marks, sentence.end, key=lambda mark: mark.pos)
+    for mark in marks[first:last]:
         if mark.pos > cursor:
             tokens.append(Token("text", doc.text[cursor: mark.pos]))
         tokens.append(Token(mark.role, mark.char, mark.quote))
@@ -373,13 +375,15 @@ def _ledger(doc: Document, builder: _Builder, sentences: list[SentenceResult]) -
         return "\n\n".join(builder.text[a:b].strip() for a, b in builder.spans.get(quote.id, []))
 
     results = []
+    sentence_starts = [s.start for s in doc.sentences]
+    sentence_ends = [s.end for s in doc.sentences]
     for quote in doc.quotes.top_level():
-        covered = tuple(
-            s.index for s in doc.sentences if s.start < quote.close_pos and s.end > quote.open_pos
-        )
+        lo = bisect_left(sentence_ends, quote.open_pos + 1)
+        hi = bisect_left(sentence_starts, quote.close_pos)
+        covered = tuple(s.index for s in doc.sentences[lo:hi] if s.start < quote.close_pos and s.end > quote.open_pos)
         marked = {
             sentences[s.index].method
-            for s in doc.sentences
+            for s in doc.sentences[lo: bisect_right(sentence_starts, quote.close_pos)]
             if s.start <= quote.open_pos < s.end or s.start <= quote.close_pos < s.end
         }
         method = marked.pop() if len(marked) == 1 else "mixed"

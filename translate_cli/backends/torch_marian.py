@@ -14,6 +14,15 @@ from ..errors import ModelError
 _MAX_SPLIT_TOKENS = 256
 
 
+def compute_dtype(device: str):
+    """float32 on CPU (half precision there is slow or unsupported); bfloat16, else float16, on a GPU."""
+    import torch
+
+    if not device.startswith("cuda"):
+        return torch.float32
+    return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+
+
 def pick_device(device: str) -> str:
     import torch
 
@@ -36,7 +45,6 @@ class TorchMarianTranslator:
         max_new_tokens: int | None = None,
         weights: Path | None = None,
     ) -> None:
-        import torch
         from transformers import MarianMTModel, MarianTokenizer
         from transformers.utils import logging as hf_logging
 
@@ -51,7 +59,7 @@ class TorchMarianTranslator:
                 self.tokenizer = MarianTokenizer.from_pretrained(str(model_dir))
             self.model = MarianMTModel.from_pretrained(
                 str(model_dir),
-                dtype=torch.float32,
+                dtype=compute_dtype(self.device),
                 # Load exactly the weights file that was verified, never a neighbour that appeared later.
                 use_safetensors=(weights or model_dir / "model.safetensors").name.endswith(".safetensors")
                 and (weights or model_dir / "model.safetensors").exists(),

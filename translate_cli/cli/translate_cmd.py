@@ -36,7 +36,8 @@ def _render(fmt: str, result) -> str:
 @click.option("--translator", help="A models.lock name, a Hugging Face repo id, or a local model directory.")
 @click.option("--device", help="auto | cpu | cuda | cuda:N  [default: auto]")
 @click.option("--beams", type=click.IntRange(min=1), help="Beam size [default: the model's, 4 for opus-mt].")
-@click.option("--batch-size", type=click.IntRange(min=1), help="Sentences per model call [default: 16].")
+@click.option("--batch-size", type=click.IntRange(min=1),
+              help="Sentences per model call [default: 16 torch, 64 CTranslate2].")
 @click.option("--max-new-tokens", type=click.IntRange(min=1),
               help="Cap on generated tokens per sentence [default: relative to the source length].")
 @click.option("--quotes", type=click.Choice(QUOTE_STYLES), help="English quotation marks [default: curly].")
