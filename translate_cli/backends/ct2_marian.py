@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
+from . import RetryDecoding
 from .torch_marian import _MAX_SPLIT_TOKENS
 
 # Files whose content decides what the converter writes (hashed: they are small).
@@ -285,7 +286,7 @@ def decoding_steps(hypothesis: Sequence[str], limit: int) -> int:
 # ------------------------------------------------------------------------------------------- translator
 
 
-class CT2MarianTranslator:
+class CT2MarianTranslator(RetryDecoding):
     """The Translator protocol over a CTranslate2 conversion of a MarianMT checkpoint directory."""
 
     def __init__(
@@ -379,19 +380,6 @@ class CT2MarianTranslator:
         (forced_eos_token_id) while CTranslate2 would emit a word there: one step fewer gives the same text."""
         cap = self.cap(batch)
         return max(1, cap - 1) if self.forced_eos else cap
-
-    def retry_settings(self, attempt: int) -> str:
-        beams, penalty = self._retry_decoding(attempt)
-        return f"beams {beams}, no_repeat_ngram_size 3, repetition_penalty {penalty}"
-
-    def _retry_decoding(self, attempt: int) -> tuple[int, float]:
-        # The torch backend's retry schedule, so both backends retry alike.
-        return max(self.beams, 4) + 2 * attempt, round(1.1 + 0.1 * attempt, 2)
-
-    def translate_retry(self, texts: Sequence[str], attempt: int = 1) -> list[str]:
-        """Decoding that breaks loops and echoes: more beams, no repeated trigram, a repetition penalty."""
-        beams, penalty = self._retry_decoding(attempt)
-        return self.translate_batch(texts, beams=beams, no_repeat_ngram_size=3, repetition_penalty=penalty)
 
     def translate_batch(self, texts: Sequence[str], **decoding: Any) -> list[str]:
         """Translate; `decoding` takes the torch backend's overrides: beams, no_repeat_ngram_size,

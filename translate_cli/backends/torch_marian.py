@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import ModelError
+from . import RetryDecoding
 
 # Generated and source tokens share the 512 learned/sinusoidal positions: cutting inputs at 256 tokens leaves the
 # translation room to be longer than its source without running off the position table.
@@ -33,7 +34,7 @@ def pick_device(device: str) -> str:
     return device
 
 
-class TorchMarianTranslator:
+class TorchMarianTranslator(RetryDecoding):
     """A MarianMTModel and its tokenizer loaded from one directory (a verified snapshot or a local checkpoint)."""
 
     def __init__(
@@ -78,18 +79,6 @@ class TorchMarianTranslator:
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return [len(ids) for ids in self.tokenizer(list(texts)).input_ids]
-
-    def retry_settings(self, attempt: int) -> str:
-        beams, penalty = self._retry_decoding(attempt)
-        return f"beams {beams}, no_repeat_ngram_size 3, repetition_penalty {penalty}"
-
-    def _retry_decoding(self, attempt: int) -> tuple[int, float]:
-        return max(self.beams, 4) + 2 * attempt, round(1.1 + 0.1 * attempt, 2)
-
-    def translate_retry(self, texts: Sequence[str], attempt: int = 1) -> list[str]:
-        """Decoding that breaks loops and echoes: more beams, no repeated trigram, a repetition penalty."""
-        beams, penalty = self._retry_decoding(attempt)
-        return self.translate_batch(texts, beams=beams, no_repeat_ngram_size=3, repetition_penalty=penalty)
 
     def translate_batch(self, texts: Sequence[str], **decoding: object) -> list[str]:
         import torch
