@@ -84,7 +84,7 @@ def cli(debug: bool) -> None:
     """brief: translate French news articles into English with every quotation intact.
 
     \b
-    brief translate article.txt                 English translation on stdout
+    brief translate article.txt                 brief, then the English translation, on stdout
     brief translate article.txt --format json   translation, sentences, quotes, brief, models
     brief translate folder/ --out-dir out/      many articles, one model load, resumable
     brief summarize english.txt                 headline, summary, key quotes of English text
