@@ -41,7 +41,8 @@ def _render(fmt: str, result) -> str:
 @click.option("--max-new-tokens", type=click.IntRange(min=1),
               help="Cap on generated tokens per sentence [default: relative to the source length].")
 @click.option("--quotes", type=click.Choice(QUOTE_STYLES), help="English quotation marks [default: curly].")
-@click.option("--backend", type=click.Choice(BACKENDS), help="Engine: auto = CTranslate2 when installed (int8 CPU, int8_float16 GPU), else torch.")
+@click.option("--backend", type=click.Choice(BACKENDS),
+              help="Engine: auto = CTranslate2 when installed (int8 CPU, int8_float16 GPU), else torch.")
 @click.option("--brief/--no-brief", default=None,
               help="Write a brief (headline, summary, key quotes) before the translation [default: on].")
 @click.option("--summarizer", help="auto | extractive | a models.lock name | a repo id | a local directory.")
