@@ -29,3 +29,10 @@ class RetryDecoding:
 
     def translate_retry(self, texts: Sequence[str], attempt: int = 1) -> list[str]:
         return self.translate_batch(texts, **retry_decoding(self.beams, attempt))
+
+
+def ensure_within_limit(counts: Sequence[int], limit: int) -> None:
+    """Summarisers never truncate: an input over the model's limit is the caller's chunking bug, so say so."""
+    over = [count for count in counts if count > limit]
+    if over:
+        raise ValueError(f"summariser input of {max(over)} tokens exceeds the limit of {limit}")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
+from . import ensure_within_limit
 from .ct2_marian import (
     _notify_terminal,
     decoding_steps,
@@ -130,9 +131,7 @@ class CT2BartSummariser:
         texts = list(texts)
         outputs = [""] * len(texts)
         counts = self.count_tokens(texts)
-        over = [count for count in counts if count > self.max_input_tokens]
-        if over:
-            raise ValueError(f"summariser input of {max(over)} tokens exceeds the limit of {self.max_input_tokens}")
+        ensure_within_limit(counts, self.max_input_tokens)
         todo = [i for i, text in enumerate(texts) if text.strip()]
         for i, summary in zip(todo, self._generate([texts[i] for i in todo])):
             outputs[i] = summary

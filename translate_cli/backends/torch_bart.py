@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
+from . import ensure_within_limit
 from .torch_marian import compute_dtype, pick_device
 
 # What generate() takes from the model's generation_config; recorded so a run says how it summarised.
@@ -77,9 +78,7 @@ class TorchBartSummariser:
         texts = list(texts)
         outputs = [""] * len(texts)
         counts = self.count_tokens(texts)
-        over = [count for count in counts if count > self.max_input_tokens]
-        if over:
-            raise ValueError(f"summariser input of {max(over)} tokens exceeds the limit of {self.max_input_tokens}")
+        ensure_within_limit(counts, self.max_input_tokens)
         order = sorted((i for i in range(len(texts)) if texts[i].strip()), key=lambda i: -counts[i])
         settings = copy.copy(self.model.generation_config)
         if self.max_new_tokens:
