@@ -175,7 +175,8 @@ def write_atomically(target: Path, content: str) -> None:
         raise
 
 
-def _source_of(item: BatchInput) -> Source:
+def read_source(item: BatchInput) -> Source:
+    """Read and decode one input (InputError if it is unreadable, binary or empty)."""
     if item.text is not None:
         return Source(item.text, item.source)
     if item.data is not None:
@@ -215,7 +216,7 @@ def run(
             yield BatchItem(item, output=output_path(item, out_dir, fmt), skipped=True)
         else:
             pending.append(item)
-    for item, outcome in brief.translate_many(pending, _source_of):
+    for item, outcome in brief.translate_many(pending, read_source):
         if isinstance(outcome, BriefError):
             if fail_fast:
                 raise outcome

@@ -25,7 +25,7 @@ def summarize(file: str | None, fmt: str, quiet: bool, **settings: object) -> No
 
     Every quotation in the brief is verbatim from the article.
     """
-    from ..batch import BatchInput, _source_of
+    from ..batch import BatchInput, read_source
     from ..options import resolve_options
     from ..summarise import load_summariser, result_from_english, summarise_result
     from ..writers import brief_markdown, brief_text
@@ -35,11 +35,11 @@ def summarize(file: str | None, fmt: str, quiet: bool, **settings: object) -> No
     if file is None and (sys.stdin is None or sys.stdin.isatty()):
         raise click.UsageError("no input: give a FILE, or '-' / pipe text on stdin")
     if file in (None, "-"):
-        source = _source_of(BatchInput("-", Path("stdin"), data=_read_stdin()))
+        source = read_source(BatchInput("-", Path("stdin"), data=_read_stdin()))
     else:
         if not Path(file).is_file():
             raise UsageError(f"no such file: {file}")
-        source = _source_of(BatchInput(file, Path(file), path=Path(file)))
+        source = read_source(BatchInput(file, Path(file), path=Path(file)))
     summariser, described, warnings = load_summariser(options.summarizer, device=options.device)
     result = result_from_english(source.text, source=source.source)
     brief = summarise_result(result, summariser)

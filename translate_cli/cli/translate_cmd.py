@@ -96,7 +96,7 @@ def translate(
         batch.remove_stale_temporaries(target_dir)
     if not several:
         # One input: read and decode it before loading the model, so a bad input fails in milliseconds.
-        batch._source_of(documents[0])
+        batch.read_source(documents[0])
 
     brief = pipeline.load(options=options)
     reporter = Reporter(len(documents), quiet=quiet)
