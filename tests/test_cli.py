@@ -129,6 +129,12 @@ def test_bad_option_is_usage_error_in_one_line(runner, fake):
     assert len(result.stderr.strip().splitlines()) == 1
     result = runner.invoke(cli, ["translate", str(SEED), "--beams", "0"])
     assert result.exit_code == 2
+    result = runner.invoke(cli, ["translate", str(SEED), "--max-new-tokens", "lots"])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "brief: error: max_new_tokens: a token cap is N (fixed), Rx or Rx+N (relative to the source), "
+        "or 0 (default), not 'lots'"]
+    assert fake.batches == []
 
 
 def test_encodings_translate_with_accents(runner, fake, tmp_path):

@@ -156,6 +156,45 @@ def test_length_cap_follows_the_torch_rule(tiny_marian_dir, converted_cache, mon
     assert len(out) == 2 and capped.generated_tokens <= 14
 
 
+def test_relative_cap_sends_far_apart_lengths_in_separate_calls(tiny_marian_dir, converted_cache, monkeypatch):
+    monkeypatch.setenv("BRIEF_CACHE", str(converted_cache))
+    marian = CT2MarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens="1x+2")
+    calls: list[tuple[int, int]] = []
+    engine = marian.translator
+
+    class Recording:
+        def translate_batch(self, batch, **settings):
+            calls.append((len(batch), settings["max_decoding_length"]))
+            return engine.translate_batch(batch, **settings)
+
+    marian.translator = Recording()
+    short, long = "Oui.", "Le ministre des Affaires étrangères est arrivé hier soir à Moscou pour deux jours."
+    shorter = "Non."
+    out = marian.translate_batch([long, short, shorter])
+    assert len(out) == 3
+    counts = marian.count_tokens([long, short])
+    # One call per cap group, each limited to its own longest source × 1 + 2 (minus the forced </s>).
+    assert sorted(calls) == sorted([(2, counts[1] + 2 - 1), (1, counts[0] + 2 - 1)])
+
+
+def test_default_cap_keeps_a_pass_in_one_call(tiny_marian_dir, converted_cache, monkeypatch):
+    monkeypatch.setenv("BRIEF_CACHE", str(converted_cache))
+    marian = CT2MarianTranslator(tiny_marian_dir, device="cpu")
+    calls: list[int] = []
+    engine = marian.translator
+
+    class Recording:
+        def translate_batch(self, batch, **settings):
+            calls.append(len(batch))
+            assert settings["batch_type"] == "tokens" and settings["max_batch_size"] == 4096
+            return engine.translate_batch(batch, **settings)
+
+    marian.translator = Recording()
+    texts = ["Oui, dit-il.", "Le ministre est arrivé à Moscou.", "Il a parlé de la paix et de la guerre."]
+    marian.translate_batch(texts)
+    assert calls == [3]  # caps 2x+16 within a factor 2: one engine call, which batches by tokens itself
+
+
 def test_random_model_output_equals_torch_at_the_cap(tiny_marian_dir, cache):
     import torch
     from transformers import MarianMTModel, MarianTokenizer

@@ -135,3 +135,24 @@ def test_summarize_command_on_english(tmp_path):
     text = article.read_text(encoding="utf-8")
     assert all(q["text"] in text for q in data["brief"]["quotes"]) and data["brief"]["quotes"]
     assert all(span in text for span in _quoted_spans(data["brief"]["summary"]))
+
+
+def test_torch_relative_cap_generates_each_group_to_its_own_cap(tiny_marian_dir):
+    from translate_cli.backends.torch_marian import TorchMarianTranslator
+
+    marian = TorchMarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens="1x+1")
+    caps: list[tuple[int, int]] = []
+    generate = marian.model.generate
+
+    def recording(**kwargs):
+        caps.append((kwargs["input_ids"].shape[0], kwargs["generation_config"].max_new_tokens))
+        return generate(**kwargs)
+
+    marian.model.generate = recording
+    long = "Le ministre des Affaires étrangères est arrivé hier soir à Moscou pour deux jours de visite."
+    out = marian.translate_batch(["Oui.", long, "Non."])
+    assert len(out) == 3
+    short_count, long_count = marian.count_tokens(["Oui.", long])
+    assert sorted(caps) == [(1, long_count + 1), (2, short_count + 1)]
+    fixed = TorchMarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens=7)
+    assert fixed.cap(3) == fixed.cap(90) == 7

@@ -200,3 +200,47 @@ def test_a_summariser_object_is_used_and_its_misquotes_repaired():
     spans = re.findall(r"“([^”]*)”", result.brief.headline + result.brief.summary)
     assert spans and all(span in result.translation for span in spans)
     assert "NOUS VOULONS DES ARMES" in result.brief.summary and "“NOUS VOULONS DES ARMES”" not in result.brief.summary
+
+
+# ------------------------------------------------------------------------------------------- length caps
+
+
+@pytest.mark.parametrize(
+    ("value", "ratio", "extra", "cap_of_10"),
+    [(None, 2.0, 16, 36), (0, 2.0, 16, 36), ("0", 2.0, 16, 36), ("auto", 2.0, 16, 36), (40, 0.0, 40, 40),
+     ("40", 0.0, 40, 40), ("1x", 1.0, 0, 10), ("1.5x+8", 1.5, 8, 23), (" 1x + 4 ", 1.0, 4, 14)],
+)
+def test_length_cap_parsing(value, ratio, extra, cap_of_10):
+    from translate_cli.backends import LengthCap
+
+    cap = LengthCap.parse(value)
+    assert (cap.ratio, cap.extra, cap(10)) == (ratio, extra, cap_of_10)
+    assert LengthCap.parse(str(cap)) == cap
+
+
+@pytest.mark.parametrize("value", ["x", "-1", "abc", "0x", "1.5y", "2x-3", True, -4])
+def test_length_cap_rejects_nonsense(value):
+    from translate_cli.backends import LengthCap
+
+    with pytest.raises(ValueError, match="token cap"):
+        LengthCap.parse(value)
+
+
+def test_cap_groups_bound_the_spread():
+    from translate_cli.backends import cap_groups
+
+    assert cap_groups([40, 40, 40]) == [[0, 1, 2]]
+    groups = cap_groups([10, 11, 30, 12, 31, 100], spread=1.25)
+    assert groups == [[0, 1, 3], [2, 4], [5]]
+    assert sorted(i for g in groups for i in g) == list(range(6))
+
+
+def test_max_new_tokens_option_takes_fixed_and_relative_caps(monkeypatch):
+    from translate_cli.errors import ConfigError
+    from translate_cli.options import resolve_options
+
+    assert resolve_options({"max_new_tokens": 40}).max_new_tokens == "40"
+    assert resolve_options({"max_new_tokens": "1x+4"}).max_new_tokens == "1x+4"
+    assert resolve_options({}, environ={"BRIEF_MAX_NEW_TOKENS": "2x"}).max_new_tokens == "2x"
+    with pytest.raises(ConfigError, match="max_new_tokens"):
+        resolve_options({"max_new_tokens": "lots"})

@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from .backends import LengthCap
 from .errors import ConfigError
 from .resources import configs_dir
 
@@ -27,9 +28,9 @@ class Options:
     summarizer: str = "auto"
     device: str = "auto"
     beams: int = 0  # 0: the model's generation_config
-    batch_size: int = 0  # 0: the engine's preference (16 for torch, 64 for CTranslate2)
+    batch_size: int = 0  # 0: the engine's preference (16 for torch, a whole pass for CTranslate2)
     batch_tokens: int = 0  # 0: the engine's preference
-    max_new_tokens: int = 0  # 0: relative to each source's length
+    max_new_tokens: str = "0"  # new tokens per model input: N fixed, Rx or Rx+N relative to it, 0: 2x+16
     quotes: str = "curly"
     backend: str = "auto"
     brief: bool = True  # write a headline, summary and key quotes after translating
@@ -40,7 +41,11 @@ class Options:
             raise ConfigError(f"quotes must be one of {', '.join(QUOTE_STYLES)}, not {self.quotes!r}")
         if self.backend not in BACKENDS:
             raise ConfigError(f"backend must be one of {', '.join(BACKENDS)}, not {self.backend!r}")
-        for name in ("beams", "max_new_tokens", "retries", "batch_size", "batch_tokens"):
+        try:
+            LengthCap.parse(self.max_new_tokens)
+        except ValueError as exc:
+            raise ConfigError(f"max_new_tokens: {exc}") from None
+        for name in ("beams", "retries", "batch_size", "batch_tokens"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be 0 or more, not {getattr(self, name)}")
         device = self.device
@@ -56,6 +61,8 @@ _FIELDS = {f.name: f for f in fields(Options)}
 
 def _coerce(name: str, value: Any, origin: str) -> Any:
     kind = type(getattr(Options(), name)) if name != "translator" else str
+    if name == "max_new_tokens" and isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # a whole number in TOML or from Python: a fixed cap
     if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
         return value
     if kind is bool:

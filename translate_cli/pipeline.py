@@ -270,7 +270,7 @@ def load_translator(options: Options) -> tuple[Translator, dict[str, Any], tuple
     settings = {
         "device": options.device,
         "beams": options.beams or None,
-        "max_new_tokens": options.max_new_tokens or None,
+        "max_new_tokens": options.max_new_tokens,
     }
     if use_ctranslate2(options.backend):
         from .backends.ct2_marian import CT2MarianTranslator

@@ -2,8 +2,70 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
+
+_CAP_PATTERN = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)\s*x)?\s*(?:\+?\s*(\d+))?\s*$")
+
+
+@dataclass(frozen=True)
+class LengthCap:
+    """New tokens one model input may generate: `ratio` × its source tokens + `extra` (ratio 0: a fixed cap).
+
+    The default, 2x+16, leaves room for any real translation while a looping output stops soon after its
+    sentence's length instead of running to the model's 512. "--max-new-tokens 40" is a fixed cap, "1x+4"
+    a relative one: each piece of a sentence translated in pieces gets a cap for its own length.
+    """
+
+    ratio: float = 2.0
+    extra: int = 16
+
+    @classmethod
+    def parse(cls, value: int | str | LengthCap | None) -> LengthCap:
+        """None, 0, "0", "auto" → the default; 40 or "40" → fixed; "1.5x", "1.5x+8" → relative."""
+        if isinstance(value, LengthCap):
+            return value
+        if value is None or (isinstance(value, int) and not isinstance(value, bool) and value == 0):
+            return cls()
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return cls(0.0, value)
+        text = str(value).strip().lower()
+        if text in ("", "0", "auto"):
+            return cls()
+        match = _CAP_PATTERN.match(text)
+        if isinstance(value, str) and match and (match.group(1) or match.group(2)):
+            ratio = float(match.group(1) or 0)
+            extra = int(match.group(2) or 0)
+            if ratio > 0 or extra > 0:
+                return cls(ratio, extra)
+        raise ValueError(f"a token cap is N (fixed), Rx or Rx+N (relative to the source), or 0 (default), not {value!r}")
+
+    def __call__(self, source_tokens: int) -> int:
+        return max(1, math.ceil(self.ratio * source_tokens) + self.extra)
+
+    def __str__(self) -> str:
+        if not self.ratio:
+            return str(self.extra)
+        return f"{self.ratio:g}x" + (f"+{self.extra}" if self.extra else "")
+
+
+def cap_groups(caps: Sequence[int], spread: float = 1.25) -> list[list[int]]:
+    """Indices grouped by cap, each group's largest cap at most `spread` × its smallest (+2 tokens).
+
+    An engine takes one length limit per call: inputs with far apart caps in one call would let the short ones
+    (a looping model, or stand-in weights that never stop) run to the long ones' cap.
+    """
+    order = sorted(range(len(caps)), key=lambda i: caps[i])
+    groups: list[list[int]] = []
+    for i in order:
+        if groups and caps[i] <= spread * caps[groups[-1][0]] + 2:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return groups
 
 
 def retry_decoding(beams: int, attempt: int) -> dict[str, Any]:

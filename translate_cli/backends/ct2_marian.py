@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
-from . import RetryDecoding
+from . import LengthCap, RetryDecoding, cap_groups
 from .torch_marian import _MAX_SPLIT_TOKENS
 
 # Files whose content decides what the converter writes (hashed: they are small).
@@ -295,12 +295,12 @@ class CT2MarianTranslator(RetryDecoding):
         *,
         device: str = "auto",
         beams: int | None = None,
-        max_new_tokens: int | None = None,
+        max_new_tokens: int | str | LengthCap | None = None,
         compute_type: str | None = None,
         quantization: str = "int8",
         weights: str | Path | None = None,
         intra_threads: int | None = None,
-        max_batch_tokens: int = 0,
+        max_batch_tokens: int = 4096,
         notify: Callable[[str], None] | None = None,
     ) -> None:
         import sentencepiece
@@ -318,7 +318,10 @@ class CT2MarianTranslator(RetryDecoding):
         self.max_positions = int(config.get("max_position_embeddings") or 512)
         self.max_input_tokens = min(_MAX_SPLIT_TOKENS, self.max_positions - 2)
         self.beams = beams or int(generation.get("num_beams") or config.get("num_beams") or 1)
-        self.max_new_tokens = max_new_tokens
+        self.length_cap = LengthCap.parse(max_new_tokens)
+        # How far apart caps in one engine call may be: a cap the user set is kept close; the default one is a
+        # safety net against loops, and fewer, bigger calls are faster.
+        self.cap_spread = 2.0 if self.length_cap == LengthCap() else 1.25
         # The model's own length limit (generation max_length counts the start token) bounds any computed cap.
         self.max_length = int(generation.get("max_length") or self.max_positions) - 1
         self.forced_eos = generation.get("forced_eos_token_id", config.get("forced_eos_token_id")) is not None
@@ -333,10 +336,11 @@ class CT2MarianTranslator(RetryDecoding):
         self._source = sentencepiece.SentencePieceProcessor(model_file=str(model_dir / "source.spm"))
         self._target = sentencepiece.SentencePieceProcessor(model_file=str(model_dir / "target.spm"))
         self.generated_tokens = 0  # target tokens generated so far (what benchmarks count)
-        # Sentences per call this engine wants when the user sets none: 16 (torch's best) leaves CTranslate2's
-        # GEMMs small; 64 matched the raw engine's own batching on the stand-ins (benchmarks/README.md).
-        self.preferred_batch_size = 64  # measured: 0.94x raw CTranslate2 at 64 per call, 0.72x at 16
-        self.preferred_batch_tokens = 16384
+        # When the user sets no batch size, a whole pass goes to CTranslate2 in one call and the engine sorts and
+        # rebatches it itself (max_batch_tokens per batch): the way its raw users call it. Measured on the stand-ins
+        # (benchmarks/README.md): 0.72x raw CTranslate2 at 16 sentences per call, 0.94x at 64, 0.97x in one call.
+        self.preferred_batch_size = 256
+        self.preferred_batch_tokens = 1 << 20
 
     @classmethod
     def from_checkpoint(cls, model_dir: str | Path, **settings: Any) -> CT2MarianTranslator:
@@ -370,10 +374,11 @@ class CT2MarianTranslator(RetryDecoding):
         return [len(tokens) for tokens in self.encode(texts)]
 
     def cap(self, batch: Sequence[Sequence[str]]) -> int:
-        """New tokens allowed (the end-of-sentence included), by the torch backend's rule: --max-new-tokens, else
-        twice the longest source plus 16, within the model's max_length and position table."""
+        """New tokens allowed (the end-of-sentence included), by the torch backend's rule: the length cap
+        (--max-new-tokens; default 2 × source + 16) of the longest source, within the model's max_length and
+        position table."""
         longest = max((len(tokens) for tokens in batch), default=1)
-        return self.max_new_tokens or min(self.max_length, self.max_positions - 1, 2 * longest + 16)
+        return min(self.max_length, self.max_positions - 1, self.length_cap(longest))
 
     def max_decoding_length(self, batch: Sequence[Sequence[str]]) -> int:
         """CTranslate2's limit for `cap` new tokens. transformers forces </s> as the last of them
@@ -383,13 +388,20 @@ class CT2MarianTranslator(RetryDecoding):
 
     def translate_batch(self, texts: Sequence[str], **decoding: Any) -> list[str]:
         """Translate; `decoding` takes the torch backend's overrides: beams, no_repeat_ngram_size,
-        repetition_penalty."""
+        repetition_penalty. Inputs whose caps differ widely go to the engine in separate calls (one limit each)."""
         unknown = set(decoding) - {"beams", "no_repeat_ngram_size", "repetition_penalty"}
         if unknown:
             raise TypeError(f"unsupported decoding settings for CTranslate2: {', '.join(sorted(unknown))}")
         if not texts:
             return []
         batch = self.encode(texts)
+        outputs = [""] * len(batch)
+        for group in cap_groups([self.cap([tokens]) for tokens in batch], self.cap_spread):
+            for i, output in zip(group, self._translate_tokens([batch[i] for i in group], decoding)):
+                outputs[i] = output
+        return outputs
+
+    def _translate_tokens(self, batch: list[list[str]], decoding: dict[str, Any]) -> list[str]:
         limit = self.max_decoding_length(batch)
         results = self.translator.translate_batch(
             batch,

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import ModelError
-from . import RetryDecoding
+from . import LengthCap, RetryDecoding, cap_groups
 
 # Generated and source tokens share the 512 learned/sinusoidal positions: cutting inputs at 256 tokens leaves the
 # translation room to be longer than its source without running off the position table.
@@ -43,7 +43,7 @@ class TorchMarianTranslator(RetryDecoding):
         *,
         device: str = "auto",
         beams: int | None = None,
-        max_new_tokens: int | None = None,
+        max_new_tokens: int | str | LengthCap | None = None,
         weights: Path | None = None,
     ) -> None:
         from transformers import MarianMTModel, MarianTokenizer
@@ -73,7 +73,8 @@ class TorchMarianTranslator(RetryDecoding):
         self.max_input_tokens = min(_MAX_SPLIT_TOKENS, self.max_positions - 2)
         generation = self.model.generation_config
         self.beams = beams or int(generation.num_beams or 1)
-        self.max_new_tokens = max_new_tokens
+        self.length_cap = LengthCap.parse(max_new_tokens)
+        self.cap_spread = 2.0 if self.length_cap == LengthCap() else 1.25  # as in the CTranslate2 backend
         # The model's own length limit (512 for opus-mt) bounds any cap brief computes.
         self.max_length = int(generation.max_length or self.max_positions) - 1
 
@@ -81,16 +82,32 @@ class TorchMarianTranslator(RetryDecoding):
         return [len(ids) for ids in self.tokenizer(list(texts)).input_ids]
 
     def translate_batch(self, texts: Sequence[str], **decoding: object) -> list[str]:
+        """Translate; inputs whose length caps differ widely are generated apart (generate() takes one cap)."""
+        texts = list(texts)
+        if not texts:
+            return []
+        counts = self.count_tokens(texts)
+        outputs = [""] * len(texts)
+        for group in cap_groups([self.cap(count) for count in counts], self.cap_spread):
+            for i, output in zip(group, self._generate([texts[i] for i in group], decoding)):
+                outputs[i] = output
+        return outputs
+
+    def cap(self, source_tokens: int) -> int:
+        """New tokens allowed for a source of this many tokens (</s> included): --max-new-tokens, default
+        2 × source + 16 (without a cap tied to the source, a looping model runs to 512 tokens on every bad
+        sentence), within the model's max_length and position table."""
+        return min(self.max_length, self.max_positions - 1, self.length_cap(source_tokens))
+
+    def _generate(self, texts: list[str], decoding: dict[str, object]) -> list[str]:
         import torch
 
-        batch = self.tokenizer(list(texts), return_tensors="pt", padding=True)
+        batch = self.tokenizer(texts, return_tensors="pt", padding=True)
         batch = {key: value.to(self.device) for key, value in batch.items()}
         longest = int(batch["attention_mask"].sum(dim=1).max())
-        # Without a cap tied to the source, a looping model runs to 512 tokens on every bad sentence.
-        cap = self.max_new_tokens or min(self.max_length, self.max_positions - 1, 2 * longest + 16)
         settings = copy.copy(self.model.generation_config)
         settings.num_beams = self.beams
-        settings.max_new_tokens = cap
+        settings.max_new_tokens = self.cap(longest)
         for key, value in decoding.items():
             setattr(settings, "num_beams" if key == "beams" else key, value)
         with torch.inference_mode():

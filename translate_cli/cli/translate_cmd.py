@@ -37,9 +37,10 @@ def _render(fmt: str, result) -> str:
 @click.option("--device", help="auto | cpu | cuda | cuda:N  [default: auto]")
 @click.option("--beams", type=click.IntRange(min=1), help="Beam size [default: the model's, 4 for opus-mt].")
 @click.option("--batch-size", type=click.IntRange(min=1),
-              help="Sentences per model call [default: 16 torch, 64 CTranslate2].")
-@click.option("--max-new-tokens", type=click.IntRange(min=1),
-              help="Cap on generated tokens per sentence [default: relative to the source length].")
+              help="Sentences per model call [default: 16 torch; CTranslate2 batches a whole pass itself].")
+@click.option("--max-new-tokens", metavar="CAP",
+              help="Generated tokens per model input: N, or Rx / Rx+N relative to its source tokens "
+                   "[default: 2x+16].")
 @click.option("--quotes", type=click.Choice(QUOTE_STYLES), help="English quotation marks [default: curly].")
 @click.option("--backend", type=click.Choice(BACKENDS),
               help="Engine: auto = CTranslate2 when installed (int8 CPU, int8_float16 GPU), else torch.")
