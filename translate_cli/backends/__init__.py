@@ -41,7 +41,9 @@ class LengthCap:
             extra = int(match.group(2) or 0)
             if ratio > 0 or extra > 0:
                 return cls(ratio, extra)
-        raise ValueError(f"a token cap is N (fixed), Rx or Rx+N (relative to the source), or 0 (default), not {value!r}")
+        raise ValueError(
+            f"a token cap is N (fixed), Rx or Rx+N (relative to the source), or 0 (default), not {value!r}"
+        )
 
     def __call__(self, source_tokens: int) -> int:
         return max(1, math.ceil(self.ratio * source_tokens) + self.extra)
