@@ -2,6 +2,7 @@
 speaker attribution from the French source, the tiny BART end to end, and --summarizer auto falling back."""
 
 import json
+import math
 import re
 import shutil
 from pathlib import Path
@@ -127,6 +128,38 @@ def test_chunk_plan_of_5000_words_leaves_nothing_out():
     assert planned == words  # every word in exactly one chunk, in order
     # balanced, not greedy: no scrap of a last chunk
     assert min(chunk.tokens for chunk in chunks) > 1022 // 4
+
+
+def _sentences(paragraph_sizes: list[list[int]]) -> list[list[str]]:
+    counter = iter(range(10**6))
+    return [[" ".join(f"w{next(counter)}" for _ in range(size)) + "." for size in sizes] for sizes in paragraph_sizes]
+
+
+def _word_count(texts):
+    return [len(text.split()) for text in texts]
+
+
+def test_chunk_plan_uses_the_fewest_chunks_cutting_a_paragraph_only_when_needed():
+    # Paragraph sizes of the stand-in seed translation: whole paragraphs would need 3 chunks (775 | 853 | 285);
+    # one cut inside a paragraph gives 2.
+    sizes = [[51, 51, 51], [120, 130, 129], [243], [118, 118, 118], [51], [150, 150, 148], [95, 95, 95]]
+    paragraphs = _sentences(sizes)
+    chunks = plan_chunks(paragraphs, _word_count, 1022)
+    assert len(chunks) == 2
+    assert " ".join(c.text for c in chunks).split() == " ".join(" ".join(p) for p in paragraphs).split()
+    assert max(c.tokens for c in chunks) - min(c.tokens for c in chunks) < 200  # balanced
+    # When paragraph boundaries allow the fewest chunks, no paragraph is cut.
+    chunks = plan_chunks(_sentences([[5, 5], [5, 5], [5, 5]]), _word_count, 20)
+    assert [c.tokens for c in chunks] == [20, 10] or [c.tokens for c in chunks] == [10, 20]
+    chunks = plan_chunks(_sentences([[4, 4, 4], [4, 4, 4]]), _word_count, 12)
+    assert [c.tokens for c in chunks] == [12, 12]
+
+
+def test_chunk_plan_of_many_one_word_lines_stays_near_the_minimum():
+    paragraphs = [[f"w{i}."] for i in range(20000)]
+    chunks = plan_chunks(paragraphs, _word_count, 1022)
+    assert len(chunks) <= math.ceil(20000 / 1022) + 1
+    assert [w for c in chunks for w in c.text.split()] == [p[0] for p in paragraphs]
 
 
 def test_long_sentence_split_at_clauses_then_words():

@@ -251,44 +251,73 @@ def split_long(text: str, count_tokens: CountFn, limit: int) -> list[str]:
 def plan_chunks(paragraphs: Sequence[Sequence[str]], count_tokens: CountFn, limit: int) -> list[Chunk]:
     """Pack paragraphs (each a list of sentences) into chunks of at most `limit` tokens, in order, leaving out nothing.
 
-    A paragraph that fits stays whole; one that doesn't is cut between sentences, and a sentence over the limit is
-    cut at clause, then word boundaries. Chunks are balanced (about total/n tokens each) rather than filled greedily,
-    so the last one isn't a scrap. Sizes are estimated from piece counts, then measured; a chunk that measures over
-    the limit (tokenisation at a join can differ) is halved until it fits.
+    As few chunks as the sentences allow (each chunk is one model call), then as few cuts inside a paragraph as
+    possible, then the most even sizes (no scrap of a last chunk). A sentence over the limit is cut at clause, then
+    word boundaries. Sizes are estimated from sentence counts, then measured; a chunk that measures over the limit
+    (tokenisation at a join can differ) is halved until it fits.
     """
     if limit < 1:
         raise ValueError("limit must be at least 1")
     pieces: list[str] = []
+    paragraph_starts: set[int] = set()
     for sentences in paragraphs:
         sentences = [" ".join(s.split()) for s in sentences if s.strip()]
         if not sentences:
             continue
-        whole = " ".join(sentences)
-        if count_tokens([whole])[0] <= limit:
-            pieces.append(whole)
-            continue
+        paragraph_starts.add(len(pieces))
         for sentence, count in zip(sentences, count_tokens(sentences)):
             # Cut finer than the limit: the packing below then has cut points to balance chunks with.
             pieces.extend([sentence] if count <= limit else split_long(sentence, count_tokens, max(1, limit // 8)))
     if not pieces:
         return []
-    counts = count_tokens(pieces)
-    total = sum(counts)
-    target = math.ceil(total / math.ceil(total / limit))
-    groups: list[list[int]] = [[]]
-    size = 0
-    for k, count in enumerate(counts):
-        if groups[-1] and (size + count > limit or size + count / 2 > target):
-            groups.append([])
-            size = 0
-        groups[-1].append(k)
-        size += count
-
+    groups = _partition(count_tokens(pieces), paragraph_starts, limit)
     texts = [" ".join(pieces[k] for k in group) for group in groups]
     chunks: list[Chunk] = []
     for group, text, count in zip(groups, texts, count_tokens(texts)):
         chunks.extend([Chunk(text, count)] if count <= limit else _fit(group, pieces, count_tokens, limit))
     return chunks
+
+
+def _partition(counts: Sequence[int], paragraph_starts: set[int], limit: int) -> list[list[int]]:
+    """Consecutive groups of piece indices, each summing to at most `limit` (a piece over it stands alone):
+    fewest groups, then fewest cuts inside a paragraph, then the smallest largest group (dynamic programming).
+
+    Runs of tiny pieces (a list of one-word lines) are first merged into units of up to limit/32 tokens, so that
+    a group spans a bounded number of units and planning stays linear in the text's length."""
+    units: list[list[int]] = []
+    unit_size = 0
+    for k, count in enumerate(counts):
+        if units and unit_size + count <= limit // 32:
+            units[-1].append(k)
+            unit_size += count
+        else:
+            units.append([k])
+            unit_size = count
+    unit_counts = [sum(counts[k] for k in unit) for unit in units]
+    unit_starts = {u for u, unit in enumerate(units) if unit[0] in paragraph_starts}
+    return [[k for u in group for k in units[u]] for group in _partition_units(unit_counts, unit_starts, limit)]
+
+
+def _partition_units(counts: Sequence[int], paragraph_starts: set[int], limit: int) -> list[list[int]]:
+    n = len(counts)
+    # best[j]: (groups, cuts inside paragraphs, largest group) for pieces[:j], and where its last group starts.
+    best: list[tuple[int, int, int]] = [(0, 0, 0)] + [(n + 1, n + 1, 0)] * n
+    start_of: list[int] = [0] * (n + 1)
+    for j in range(1, n + 1):
+        size = 0
+        for i in range(j - 1, -1, -1):
+            size += counts[i]
+            if size > limit and i < j - 1:
+                break
+            groups, cuts, largest = best[i]
+            candidate = (groups + 1, cuts + (i > 0 and i not in paragraph_starts), max(largest, size))
+            if candidate < best[j]:
+                best[j], start_of[j] = candidate, i
+    bounds, j = [], n
+    while j > 0:
+        bounds.append((start_of[j], j))
+        j = start_of[j]
+    return [list(range(i, j)) for i, j in reversed(bounds)]
 
 
 def _fit(group: list[int], pieces: list[str], count_tokens: CountFn, limit: int) -> list[Chunk]:
