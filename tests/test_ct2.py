@@ -312,3 +312,11 @@ def test_bart_summariser_matches_transformers_generation(tiny_bart_dir, cache):
         expected = [tokenizer.decode(model.generate(**tokenizer([t], return_tensors="pt"))[0],
                                      skip_special_tokens=True).strip() for t in texts]
     assert ours == expected
+
+
+def test_precision_float32_uses_a_float32_conversion(tiny_marian_dir, cache):
+    ensure_converted(tiny_marian_dir, quantization="float32", in_process=True)
+    full = CT2MarianTranslator(tiny_marian_dir, device="cpu", precision="float32", max_new_tokens=5)
+    assert full.compute_type == "float32" and "-float32-" in full.model_path.name
+    assert ct2_marian.default_compute_type("cpu") == "int8"  # what precision "auto" runs on this CPU
+    assert len(full.translate_batch(["Le ministre est arrivé.", "Oui."])) == 2

@@ -156,3 +156,52 @@ def test_torch_relative_cap_generates_each_group_to_its_own_cap(tiny_marian_dir)
     assert sorted(caps) == [(1, long_count + 1), (2, short_count + 1)]
     fixed = TorchMarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens=7)
     assert fixed.cap(3) == fixed.cap(90) == 7
+
+
+@pytest.mark.parametrize("backend", ["torch", "ctranslate2"])
+def test_summarize_command_with_a_model_on_each_backend(tmp_path, tiny_bart_dir, backend):
+    article = tmp_path / "en.txt"
+    article.write_text(
+        "The minister arrived in Paris on Monday. “We want peace,” said the minister. Talks went on late.\n\n"
+        "According to aides, “nothing has changed” since the vote. More talks are planned for March.\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["summarize", str(article), "--summarizer", str(tiny_bart_dir), "--backend",
+                                      backend, "--max-new-tokens", "12", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["brief"]["chunks"] == 1 and data["brief"]["input_tokens"] > 0  # the model was given the text
+    text = article.read_text(encoding="utf-8")
+    assert data["brief"]["quotes"] and all(q["text"] in text for q in data["brief"]["quotes"])
+    assert all(span in text for span in _quoted_spans(data["brief"]["summary"]))
+
+
+def test_torch_path_runs_int8_on_cpu_unless_float32_is_asked(overfit_marian_dir):
+    import torch
+    from tiny_models import OVERFIT_PAIRS
+
+    from translate_cli.backends.torch_marian import TorchMarianTranslator
+
+    fast = TorchMarianTranslator(overfit_marian_dir, device="cpu", beams=2)
+    full = TorchMarianTranslator(overfit_marian_dir, device="cpu", beams=2, precision="float32")
+    assert fast.int8 and not full.int8
+    dynamic = torch.ao.nn.quantized.dynamic.Linear
+    assert not any(type(m) is torch.nn.Linear for m in fast.model.modules())
+    assert any(isinstance(m, dynamic) for m in fast.model.modules())
+    assert any(type(m) is torch.nn.Linear for m in full.model.modules())
+    assert not any(isinstance(m, dynamic) for m in full.model.modules())
+    sources, targets = [p[0] for p in OVERFIT_PAIRS], [p[1] for p in OVERFIT_PAIRS]
+    # int8 weights keep the overfit model's exact translations.
+    assert fast.translate_batch(sources) == targets == full.translate_batch(sources)
+
+
+def test_precision_option_is_validated():
+    from translate_cli.errors import ConfigError
+    from translate_cli.options import resolve_options
+
+    assert resolve_options({}).precision == "auto"
+    assert resolve_options({}, environ={"BRIEF_PRECISION": "float32"}).precision == "float32"
+    with pytest.raises(ConfigError, match="precision"):
+        resolve_options({"precision": "int4"})
+    result = CliRunner().invoke(cli, ["translate", str(SEED), "--precision", "int4"])
+    assert result.exit_code == 2 and "Traceback" not in result.stderr

@@ -20,6 +20,7 @@ else:  # pragma: no cover
 
 QUOTE_STYLES = ("curly", "straight", "guillemets")
 BACKENDS = ("auto", "torch", "ctranslate2")
+PRECISIONS = ("auto", "float32")
 
 
 @dataclass(frozen=True)
@@ -33,12 +34,15 @@ class Options:
     max_new_tokens: str = "0"  # new tokens per model input: N fixed, Rx or Rx+N relative to it, 0: 2x+16
     quotes: str = "curly"
     backend: str = "auto"
+    precision: str = "auto"  # auto: int8 weights on CPU, half precision on GPU; float32: full precision
     brief: bool = True  # write a headline, summary and key quotes after translating
     retries: int = 1  # re-translations of a sentence that loops, echoes French or has an odd length (0: off)
 
     def __post_init__(self) -> None:
         if self.quotes not in QUOTE_STYLES:
             raise ConfigError(f"quotes must be one of {', '.join(QUOTE_STYLES)}, not {self.quotes!r}")
+        if self.precision not in PRECISIONS:
+            raise ConfigError(f"precision must be one of {', '.join(PRECISIONS)}, not {self.precision!r}")
         if self.backend not in BACKENDS:
             raise ConfigError(f"backend must be one of {', '.join(BACKENDS)}, not {self.backend!r}")
         try:

@@ -85,7 +85,10 @@ class Brief:
             from .summarise import load_summariser
 
             self._summariser, described, warnings = load_summariser(
-                self.options.summarizer, device=self.options.device, ctranslate2=use_ctranslate2(self.options.backend)
+                self.options.summarizer,
+                device=self.options.device,
+                ctranslate2=use_ctranslate2(self.options.backend),
+                precision=self.options.precision,
             )
             self.models = {**self.models, "summarizer": described}
             self.load_warnings += tuple(warnings)
@@ -271,6 +274,7 @@ def load_translator(options: Options) -> tuple[Translator, dict[str, Any], tuple
         "device": options.device,
         "beams": options.beams or None,
         "max_new_tokens": options.max_new_tokens,
+        "precision": options.precision,
     }
     if use_ctranslate2(options.backend):
         from .backends.ct2_marian import CT2MarianTranslator

@@ -1004,7 +1004,12 @@ def result_from_english(text: str, *, source: str = "-") -> Result:
 
 
 def load_summariser(
-    spec: str, *, device: str = "auto", max_new_tokens: int | None = None, ctranslate2: bool = False
+    spec: str,
+    *,
+    device: str = "auto",
+    max_new_tokens: int | None = None,
+    ctranslate2: bool = False,
+    precision: str = "auto",
 ) -> tuple[Summariser | None, dict[str, Any], list[str]]:
     """--summarizer SPEC → (summariser or None for extractive, its description for Result.models, warnings).
 
@@ -1021,7 +1026,9 @@ def load_summariser(
     auto = spec == "auto"
     try:
         resolved = models.resolve(None if auto else spec, "summarizer")
-        settings = {"device": device, "max_new_tokens": max_new_tokens, "weights": resolved.weights}
+        settings = {
+            "device": device, "max_new_tokens": max_new_tokens, "weights": resolved.weights, "precision": precision,
+        }
         summariser: Summariser
         if ctranslate2:
             from .backends.ct2_bart import CT2BartSummariser

@@ -74,6 +74,7 @@ class CT2BartSummariser:
         compute_type: str | None = None,
         quantization: str = "int8",
         weights: str | Path | None = None,
+        precision: str = "auto",
         intra_threads: int | None = None,
         notify: Callable[[str], None] | None = None,
     ) -> None:
@@ -100,6 +101,8 @@ class CT2BartSummariser:
         forced_bos = generation.get("forced_bos_token_id")
         self.target_prefix = [self.tokenizer.id_to_token(int(forced_bos))] if forced_bos is not None else None
         self.device, self.device_index = pick_device(device)
+        if precision == "float32":  # a float32 conversion, run in float32: the reference, not the fast path
+            quantization, compute_type = "float32", compute_type or "float32"
         self.compute_type = compute_type or default_compute_type(self.device, self.device_index)
         self.intra_threads = intra_threads or physical_cores()
         self.model_path = ensure_converted(model_dir, quantization=quantization, weights=weights, notify=notify)

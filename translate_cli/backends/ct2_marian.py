@@ -299,6 +299,7 @@ class CT2MarianTranslator(RetryDecoding):
         compute_type: str | None = None,
         quantization: str = "int8",
         weights: str | Path | None = None,
+        precision: str = "auto",
         intra_threads: int | None = None,
         max_batch_tokens: int = 4096,
         notify: Callable[[str], None] | None = None,
@@ -327,6 +328,8 @@ class CT2MarianTranslator(RetryDecoding):
         self.forced_eos = generation.get("forced_eos_token_id", config.get("forced_eos_token_id")) is not None
         self.max_batch_tokens = max_batch_tokens
         self.device, self.device_index = pick_device(device)
+        if precision == "float32":  # a float32 conversion, run in float32: the reference, not the fast path
+            quantization, compute_type = "float32", compute_type or "float32"
         self.compute_type = compute_type or default_compute_type(self.device, self.device_index)
         self.intra_threads = intra_threads or physical_cores()
         self.model_path = ensure_converted(model_dir, quantization=quantization, weights=weights, notify=notify)

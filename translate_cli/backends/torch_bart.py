@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
-from . import ensure_within_limit
+from . import ensure_within_limit, quantize_int8
 from .torch_marian import compute_dtype, pick_device
 
 # What generate() takes from the model's generation_config; recorded so a run says how it summarised.
@@ -30,6 +30,7 @@ class TorchBartSummariser:
         max_new_tokens: int | None = None,
         batch_size: int = 4,
         weights: Path | None = None,
+        precision: str = "auto",
     ) -> None:
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
         from transformers.utils import logging as hf_logging
@@ -47,7 +48,7 @@ class TorchBartSummariser:
             # When generation_config.json is missing, transformers reads the generation settings from config.json.
             self.model = AutoModelForSeq2SeqLM.from_pretrained(
                 str(model_dir),
-                dtype=compute_dtype(self.device),
+                dtype=compute_dtype(self.device, precision),
                 # Load exactly the weights file that was verified, never a neighbour that appeared later.
                 use_safetensors=weights_file.name.endswith(".safetensors") and weights_file.exists(),
             )
@@ -57,6 +58,9 @@ class TorchBartSummariser:
         if not positions:
             raise ModelError(f"{model_dir} is not a BART-family summariser (no max_position_embeddings in its config)")
         self.model.eval().to(self.device)
+        self.int8 = False
+        if self.device == "cpu" and precision == "auto":
+            self.model, self.int8 = quantize_int8(self.model)
         self.max_positions = int(positions)
         # Counts exclude <s> … </s>; the model sees them too, so they come off the position table.
         self.max_input_tokens = self.max_positions - self.tokenizer.num_special_tokens_to_add(pair=False)

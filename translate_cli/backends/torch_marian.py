@@ -8,18 +8,19 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import ModelError
-from . import LengthCap, RetryDecoding, cap_groups
+from . import LengthCap, RetryDecoding, cap_groups, quantize_int8
 
 # Generated and source tokens share the 512 learned/sinusoidal positions: cutting inputs at 256 tokens leaves the
 # translation room to be longer than its source without running off the position table.
 _MAX_SPLIT_TOKENS = 256
 
 
-def compute_dtype(device: str):
-    """float32 on CPU (half precision there is slow or unsupported); bfloat16, else float16, on a GPU."""
+def compute_dtype(device: str, precision: str = "auto"):
+    """float32 on CPU (half precision there is slow or unsupported: int8 is the fast path, see quantize_int8);
+    bfloat16, else float16, on a GPU; float32 everywhere with precision "float32"."""
     import torch
 
-    if not device.startswith("cuda"):
+    if not device.startswith("cuda") or precision == "float32":
         return torch.float32
     return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
 
@@ -45,6 +46,7 @@ class TorchMarianTranslator(RetryDecoding):
         beams: int | None = None,
         max_new_tokens: int | str | LengthCap | None = None,
         weights: Path | None = None,
+        precision: str = "auto",
     ) -> None:
         from transformers import MarianMTModel, MarianTokenizer
         from transformers.utils import logging as hf_logging
@@ -60,7 +62,7 @@ class TorchMarianTranslator(RetryDecoding):
                 self.tokenizer = MarianTokenizer.from_pretrained(str(model_dir))
             self.model = MarianMTModel.from_pretrained(
                 str(model_dir),
-                dtype=compute_dtype(self.device),
+                dtype=compute_dtype(self.device, precision),
                 # Load exactly the weights file that was verified, never a neighbour that appeared later.
                 use_safetensors=(weights or model_dir / "model.safetensors").name.endswith(".safetensors")
                 and (weights or model_dir / "model.safetensors").exists(),
@@ -68,6 +70,9 @@ class TorchMarianTranslator(RetryDecoding):
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"cannot load a Marian translator from {model_dir}: {exc}".splitlines()[0]) from exc
         self.model.eval().to(self.device)
+        self.int8 = False
+        if self.device == "cpu" and precision == "auto":
+            self.model, self.int8 = quantize_int8(self.model)
         config = self.model.config
         self.max_positions = int(getattr(config, "max_position_embeddings", 512))
         self.max_input_tokens = min(_MAX_SPLIT_TOKENS, self.max_positions - 2)

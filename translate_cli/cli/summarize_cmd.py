@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..errors import UsageError
-from ..options import QUOTE_STYLES
+from ..options import BACKENDS, PRECISIONS, QUOTE_STYLES
 
 
 @click.command("summarize", context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,15 +18,22 @@ from ..options import QUOTE_STYLES
               show_default=True, help="Output format.")
 @click.option("--summarizer", help="auto | extractive | a models.lock name | a repo id | a local directory.")
 @click.option("--device", help="auto | cpu | cuda | cuda:N  [default: auto]")
+@click.option("--backend", type=click.Choice(BACKENDS),
+              help="Engine: auto = CTranslate2 when installed (int8 CPU, int8_float16 GPU), else torch.")
+@click.option("--precision", type=click.Choice(PRECISIONS),
+              help="auto: int8 weights on CPU, half precision on GPU (fast); float32: full precision [default: auto].")
+@click.option("--max-new-tokens", type=click.IntRange(min=1),
+              help="Cap on the summary's tokens [default: the model's generation_config].")
 @click.option("--quotes", type=click.Choice(QUOTE_STYLES), help="Quotation marks around key quotes [default: curly].")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
-def summarize(file: str | None, fmt: str, quiet: bool, **settings: object) -> None:
+def summarize(file: str | None, fmt: str, quiet: bool, max_new_tokens: int | None, **settings: object) -> None:
     """Brief an English article (FILE, or '-' / piped stdin): headline, summary and key quotes.
 
     Every quotation in the brief is verbatim from the article.
     """
     from ..batch import BatchInput, read_source
     from ..options import resolve_options
+    from ..pipeline import use_ctranslate2
     from ..summarise import load_summariser, result_from_english, summarise_result
     from ..writers import brief_markdown, brief_text
     from .translate_cmd import _read_stdin
@@ -40,7 +47,13 @@ def summarize(file: str | None, fmt: str, quiet: bool, **settings: object) -> No
         if not Path(file).is_file():
             raise UsageError(f"no such file: {file}")
         source = read_source(BatchInput(file, Path(file), path=Path(file)))
-    summariser, described, warnings = load_summariser(options.summarizer, device=options.device)
+    summariser, described, warnings = load_summariser(
+        options.summarizer,
+        device=options.device,
+        max_new_tokens=max_new_tokens,
+        ctranslate2=use_ctranslate2(options.backend),
+        precision=options.precision,
+    )
     result = result_from_english(source.text, source=source.source)
     brief = summarise_result(result, summariser)
     if not quiet:

@@ -10,7 +10,7 @@ import click
 
 from ..checks import summary_line
 from ..errors import ExitStatus, UsageError
-from ..options import BACKENDS, QUOTE_STYLES
+from ..options import BACKENDS, PRECISIONS, QUOTE_STYLES
 from ..writers import WRITERS
 from .progress import Reporter
 
@@ -44,6 +44,8 @@ def _render(fmt: str, result) -> str:
 @click.option("--quotes", type=click.Choice(QUOTE_STYLES), help="English quotation marks [default: curly].")
 @click.option("--backend", type=click.Choice(BACKENDS),
               help="Engine: auto = CTranslate2 when installed (int8 CPU, int8_float16 GPU), else torch.")
+@click.option("--precision", type=click.Choice(PRECISIONS),
+              help="auto: int8 weights on CPU, half precision on GPU (fast); float32: full precision [default: auto].")
 @click.option("--brief/--no-brief", default=None,
               help="Write a brief (headline, summary, key quotes) before the translation [default: on].")
 @click.option("--summarizer", help="auto | extractive | a models.lock name | a repo id | a local directory.")
