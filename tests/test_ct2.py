@@ -156,25 +156,32 @@ def test_length_cap_follows_the_torch_rule(tiny_marian_dir, converted_cache, mon
     assert len(out) == 2 and capped.generated_tokens <= 14
 
 
-def test_relative_cap_sends_far_apart_lengths_in_separate_calls(tiny_marian_dir, converted_cache, monkeypatch):
+def test_relative_cap_cuts_each_output_to_its_own_cap(tiny_marian_dir, converted_cache, monkeypatch):
     monkeypatch.setenv("BRIEF_CACHE", str(converted_cache))
     marian = CT2MarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens="1x+2")
-    calls: list[tuple[int, int]] = []
+    calls: list[int] = []
+    hypotheses: list[list[str]] = []
     engine = marian.translator
 
     class Recording:
         def translate_batch(self, batch, **settings):
-            calls.append((len(batch), settings["max_decoding_length"]))
-            return engine.translate_batch(batch, **settings)
+            calls.append(settings["max_decoding_length"])
+            results = engine.translate_batch(batch, **settings)
+            hypotheses.extend(r.hypotheses[0] for r in results)
+            return results
 
     marian.translator = Recording()
-    short, long = "Oui.", "Le ministre des Affaires étrangères est arrivé hier soir à Moscou pour deux jours."
-    shorter = "Non."
-    out = marian.translate_batch([long, short, shorter])
-    assert len(out) == 3
-    counts = marian.count_tokens([long, short])
-    # One call per cap group, each limited to its own longest source × 1 + 2 (minus the forced </s>).
-    assert sorted(calls) == sorted([(2, counts[1] + 2 - 1), (1, counts[0] + 2 - 1)])
+    long = "Le ministre des Affaires étrangères est arrivé hier soir à Moscou pour deux jours."
+    texts = [long, "Oui.", "Non."]
+    out = marian.translate_batch(texts)
+    counts = marian.count_tokens(texts)
+    # One engine call, limited by the longest source's cap (× 1 + 2, minus the forced </s>) …
+    assert calls == [counts[0] + 2 - 1]
+    assert max(len(h) for h in hypotheses) == counts[0] + 2 - 1  # random weights run to the limit
+    # … and each output cut to its own cap.
+    assert out == [marian.decode(h[: count + 2 - 1]) for h, count in zip(hypotheses, counts)]
+    assert len(hypotheses[1]) > counts[1] + 2 - 1  # the short one ran past its cap: the cut mattered
+    assert marian.generated_tokens <= sum(c + 2 for c in counts)
 
 
 def test_default_cap_keeps_a_pass_in_one_call(tiny_marian_dir, converted_cache, monkeypatch):

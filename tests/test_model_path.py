@@ -137,23 +137,30 @@ def test_summarize_command_on_english(tmp_path):
     assert all(span in text for span in _quoted_spans(data["brief"]["summary"]))
 
 
-def test_torch_relative_cap_generates_each_group_to_its_own_cap(tiny_marian_dir):
+def test_torch_relative_cap_cuts_each_output_to_its_own_cap(tiny_marian_dir):
     from translate_cli.backends.torch_marian import TorchMarianTranslator
 
     marian = TorchMarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens="1x+1")
-    caps: list[tuple[int, int]] = []
+    caps: list[int] = []
+    rows: list[list[int]] = []
     generate = marian.model.generate
 
     def recording(**kwargs):
-        caps.append((kwargs["input_ids"].shape[0], kwargs["generation_config"].max_new_tokens))
-        return generate(**kwargs)
+        caps.append(kwargs["generation_config"].max_new_tokens)
+        generated = generate(**kwargs)
+        rows.extend(generated.tolist())
+        return generated
 
     marian.model.generate = recording
     long = "Le ministre des Affaires étrangères est arrivé hier soir à Moscou pour deux jours de visite."
-    out = marian.translate_batch(["Oui.", long, "Non."])
-    assert len(out) == 3
-    short_count, long_count = marian.count_tokens(["Oui.", long])
-    assert sorted(caps) == [(1, long_count + 1), (2, short_count + 1)]
+    texts = ["Oui.", long, "Non."]
+    out = marian.translate_batch(texts)
+    counts = marian.count_tokens(texts)
+    assert caps == [counts[1] + 1]  # one generate() call, to the longest source's cap
+    # Each output cut to its own cap: the decoder start token and N-1 words (transformers spends the Nth on </s>).
+    decode = marian.tokenizer.decode
+    assert out == [decode(row[: 1 + count + 1 - 1], skip_special_tokens=True) for row, count in zip(rows, counts)]
+    assert out[0] != decode(rows[0], skip_special_tokens=True)  # random weights ran past the short one's cap
     fixed = TorchMarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens=7)
     assert fixed.cap(3) == fixed.cap(90) == 7
 

@@ -226,15 +226,6 @@ def test_length_cap_rejects_nonsense(value):
         LengthCap.parse(value)
 
 
-def test_cap_groups_bound_the_spread():
-    from translate_cli.backends import cap_groups
-
-    assert cap_groups([40, 40, 40]) == [[0, 1, 2]]
-    groups = cap_groups([10, 11, 30, 12, 31, 100], spread=1.25)
-    assert groups == [[0, 1, 3], [2, 4], [5]]
-    assert sorted(i for g in groups for i in g) == list(range(6))
-
-
 def test_max_new_tokens_option_takes_fixed_and_relative_caps(monkeypatch):
     from translate_cli.errors import ConfigError
     from translate_cli.options import resolve_options

@@ -18,6 +18,10 @@ class LengthCap:
     The default, 2x+16, leaves room for any real translation while a looping output stops soon after its
     sentence's length instead of running to the model's 512. "--max-new-tokens 40" is a fixed cap, "1x+4"
     a relative one: each piece of a sentence translated in pieces gets a cap for its own length.
+
+    Engines take one length limit per call: a batch is generated to its longest source's cap and each output is
+    then cut to its own. Calls grouped by cap would cost more: on CPU a decoding step of a bigger batch costs far
+    less than a second step, and real outputs stop at </s> well before any cap.
     """
 
     ratio: float = 2.0
@@ -52,22 +56,6 @@ class LengthCap:
         if not self.ratio:
             return str(self.extra)
         return f"{self.ratio:g}x" + (f"+{self.extra}" if self.extra else "")
-
-
-def cap_groups(caps: Sequence[int], spread: float = 1.25) -> list[list[int]]:
-    """Indices grouped by cap, each group's largest cap at most `spread` × its smallest (+2 tokens).
-
-    An engine takes one length limit per call: inputs with far apart caps in one call would let the short ones
-    (a looping model, or stand-in weights that never stop) run to the long ones' cap.
-    """
-    order = sorted(range(len(caps)), key=lambda i: caps[i])
-    groups: list[list[int]] = []
-    for i in order:
-        if groups and caps[i] <= spread * caps[groups[-1][0]] + 2:
-            groups[-1].append(i)
-        else:
-            groups.append([i])
-    return groups
 
 
 def quantize_int8(model: Any) -> tuple[Any, bool]:

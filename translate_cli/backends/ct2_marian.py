@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
-from . import LengthCap, RetryDecoding, cap_groups
+from . import LengthCap, RetryDecoding
 from .torch_marian import _MAX_SPLIT_TOKENS
 
 # Files whose content decides what the converter writes (hashed: they are small).
@@ -320,9 +320,6 @@ class CT2MarianTranslator(RetryDecoding):
         self.max_input_tokens = min(_MAX_SPLIT_TOKENS, self.max_positions - 2)
         self.beams = beams or int(generation.get("num_beams") or config.get("num_beams") or 1)
         self.length_cap = LengthCap.parse(max_new_tokens)
-        # How far apart caps in one engine call may be: a cap the user set is kept close; the default one is a
-        # safety net against loops, and fewer, bigger calls are faster.
-        self.cap_spread = 2.0 if self.length_cap == LengthCap() else 1.25
         # The model's own length limit (generation max_length counts the start token) bounds any computed cap.
         self.max_length = int(generation.get("max_length") or self.max_positions) - 1
         self.forced_eos = generation.get("forced_eos_token_id", config.get("forced_eos_token_id")) is not None
@@ -391,20 +388,13 @@ class CT2MarianTranslator(RetryDecoding):
 
     def translate_batch(self, texts: Sequence[str], **decoding: Any) -> list[str]:
         """Translate; `decoding` takes the torch backend's overrides: beams, no_repeat_ngram_size,
-        repetition_penalty. Inputs whose caps differ widely go to the engine in separate calls (one limit each)."""
+        repetition_penalty. One engine call (one length limit); each output is cut to its own source's cap."""
         unknown = set(decoding) - {"beams", "no_repeat_ngram_size", "repetition_penalty"}
         if unknown:
             raise TypeError(f"unsupported decoding settings for CTranslate2: {', '.join(sorted(unknown))}")
         if not texts:
             return []
         batch = self.encode(texts)
-        outputs = [""] * len(batch)
-        for group in cap_groups([self.cap([tokens]) for tokens in batch], self.cap_spread):
-            for i, output in zip(group, self._translate_tokens([batch[i] for i in group], decoding)):
-                outputs[i] = output
-        return outputs
-
-    def _translate_tokens(self, batch: list[list[str]], decoding: dict[str, Any]) -> list[str]:
         limit = self.max_decoding_length(batch)
         results = self.translator.translate_batch(
             batch,
@@ -418,8 +408,9 @@ class CT2MarianTranslator(RetryDecoding):
             return_scores=False,
         )
         outputs = []
-        for result in results:
-            hypothesis = result.hypotheses[0]
-            self.generated_tokens += decoding_steps(hypothesis, limit)
+        for tokens, result in zip(batch, results):
+            own = self.max_decoding_length([tokens])
+            hypothesis = result.hypotheses[0][:own]
+            self.generated_tokens += decoding_steps(hypothesis, own)
             outputs.append(self.decode(hypothesis))
         return outputs

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import ModelError
-from . import LengthCap, RetryDecoding, cap_groups, quantize_int8
+from . import LengthCap, RetryDecoding, quantize_int8
 
 # Generated and source tokens share the 512 learned/sinusoidal positions: cutting inputs at 256 tokens leaves the
 # translation room to be longer than its source without running off the position table.
@@ -79,24 +79,11 @@ class TorchMarianTranslator(RetryDecoding):
         generation = self.model.generation_config
         self.beams = beams or int(generation.num_beams or 1)
         self.length_cap = LengthCap.parse(max_new_tokens)
-        self.cap_spread = 2.0 if self.length_cap == LengthCap() else 1.25  # as in the CTranslate2 backend
         # The model's own length limit (512 for opus-mt) bounds any cap brief computes.
         self.max_length = int(generation.max_length or self.max_positions) - 1
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return [len(ids) for ids in self.tokenizer(list(texts)).input_ids]
-
-    def translate_batch(self, texts: Sequence[str], **decoding: object) -> list[str]:
-        """Translate; inputs whose length caps differ widely are generated apart (generate() takes one cap)."""
-        texts = list(texts)
-        if not texts:
-            return []
-        counts = self.count_tokens(texts)
-        outputs = [""] * len(texts)
-        for group in cap_groups([self.cap(count) for count in counts], self.cap_spread):
-            for i, output in zip(group, self._generate([texts[i] for i in group], decoding)):
-                outputs[i] = output
-        return outputs
 
     def cap(self, source_tokens: int) -> int:
         """New tokens allowed for a source of this many tokens (</s> included): --max-new-tokens, default
@@ -104,17 +91,26 @@ class TorchMarianTranslator(RetryDecoding):
         sentence), within the model's max_length and position table."""
         return min(self.max_length, self.max_positions - 1, self.length_cap(source_tokens))
 
-    def _generate(self, texts: list[str], decoding: dict[str, object]) -> list[str]:
+    def translate_batch(self, texts: Sequence[str], **decoding: object) -> list[str]:
+        """Translate; `decoding` overrides generation settings (retries). The batch is generated to its longest
+        source's cap (generate() takes one) and each output cut to its own source's cap."""
         import torch
 
+        texts = list(texts)
+        if not texts:
+            return []
         batch = self.tokenizer(texts, return_tensors="pt", padding=True)
         batch = {key: value.to(self.device) for key, value in batch.items()}
-        longest = int(batch["attention_mask"].sum(dim=1).max())
+        lengths = [int(n) for n in batch["attention_mask"].sum(dim=1)]
         settings = copy.copy(self.model.generation_config)
         settings.num_beams = self.beams
-        settings.max_new_tokens = self.cap(longest)
+        settings.max_new_tokens = self.cap(max(lengths))
         for key, value in decoding.items():
             setattr(settings, "num_beams" if key == "beams" else key, value)
         with torch.inference_mode():
             generated = self.model.generate(**batch, generation_config=settings)
-        return self.tokenizer.batch_decode(generated, skip_special_tokens=True)
+        # A row is the decoder start token, then the new tokens; at a cap of N transformers keeps N-1 words and
+        # the forced </s>, so a cut keeps N-1 words too (as the CTranslate2 backend does).
+        forced_eos = settings.forced_eos_token_id is not None
+        rows = [row[: 1 + self.cap(n) - forced_eos] for row, n in zip(generated.tolist(), lengths)]
+        return self.tokenizer.batch_decode(rows, skip_special_tokens=True)
