@@ -231,11 +231,14 @@ def worker_hf(spec: dict[str, Any]) -> None:
     eos = tokenizer.eos_token_id
     generated = 0
     outputs: list[str] = []
+    from translate_cli.backends import LengthCap
+
+    cap = LengthCap.parse(spec["max_new_tokens"])  # 40, or "1x": relative to each sentence's tokens
     settings = {"num_beams": spec["beams"], "max_new_tokens": spec["max_new_tokens"]}
     if spec["mode"] == "naive":
         for sentence in sentences:
             batch = tokenizer([sentence], return_tensors="pt").to(spec["device"])
-            out = model.generate(**batch, **settings)
+            out = model.generate(**batch, **{**settings, "max_new_tokens": cap(batch["input_ids"].shape[1])})
             generated += _count_hf(out, eos)
             outputs.append(tokenizer.decode(out[0], skip_special_tokens=True))
     else:
@@ -245,7 +248,7 @@ def worker_hf(spec: dict[str, Any]) -> None:
             for k in range(0, len(order), size):
                 chunk = [sentences[i] for i in order[k: k + size]]
                 batch = tokenizer(chunk, return_tensors="pt", padding=True).to(spec["device"])
-                out = model.generate(**batch, **settings)
+                out = model.generate(**batch, **{**settings, "max_new_tokens": cap(batch["input_ids"].shape[1])})
                 generated += _count_hf(out, eos)
                 outputs += tokenizer.batch_decode(out, skip_special_tokens=True)
     if spec["device"].startswith("cuda"):
@@ -413,13 +416,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--corpus", type=Path, nargs="+", default=sorted(SEEDS.glob("*.fr.txt")),
                     help="French text files, translated as one document [default: seeds/*.fr.txt].")
     ap.add_argument("--max-new-tokens", type=int, default=40, help="Cap on new tokens, the same for every system.")
+    ap.add_argument("--command-caps", default=None,
+                    help="Caps for the seed-article commands, comma-separated (N fixed, Rx relative to each model "
+                         "input) [default: --max-new-tokens, then 1x]. torch runs the first only.")
     ap.add_argument("--beams", type=int, default=4)
     ap.add_argument("--batch-size", type=int, default=16, help="Sentences per call for hf-batched (brief: its own).")
     ap.add_argument("--device", default="cpu", help="cpu | cuda")
     ap.add_argument("--torch-dtype", default=None, help="transformers baselines' dtype [cpu: float32, cuda: float16]")
     ap.add_argument("--compute-type", default=None, help="CTranslate2 compute type [cpu: int8, cuda: int8_float16]")
     ap.add_argument("--systems",
-                    default="naive,hf-batched,ct2-raw,ct2-raw-brief-inputs,brief-ct2,brief-ct2-bs64,brief-torch,"
+                    default="naive,hf-batched,ct2-raw,ct2-raw-brief-inputs,brief-ct2,brief-torch,"
                             "brief-ct2-defaults,commands",
                     help="Comma-separated subset to run.")
     ap.add_argument("--lengths", default="1,4,16", help="Article lengths (× the seed article); empty to skip.")
@@ -440,7 +446,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                     help="Seconds for the whole run: no new part starts after it (0: none). Partial JSON is kept.")
     ap.add_argument("--repeat", type=int, default=1,
                     help="Runs of each --repeat-systems system, interleaved; the fastest is reported (all kept).")
-    ap.add_argument("--repeat-systems", default="ct2-raw,ct2-raw-brief-inputs,brief-ct2,brief-ct2-bs64")
+    ap.add_argument("--repeat-systems", default="ct2-raw,ct2-raw-brief-inputs,brief-ct2")
     ap.add_argument("--wait-idle", type=float, default=0,
                     help="Before each timed process, wait up to this many seconds for other processes to go quiet.")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
@@ -532,12 +538,12 @@ class Bench:
         return result
 
     def brief_argv(self, path: Path, backend: str, output: Path, *, defaults: bool = False,
-                   summarise: bool = False) -> list[str]:
+                   summarise: bool = False, cap: str | None = None) -> list[str]:
         """brief translate, translation only (--no-brief) and --retries --brief-retries unless `defaults`;
         with `summarise`, the brief too, by the --bart stand-in."""
         a = self.args
         argv = ["translate", str(path), "--translator", str(a.marian), "--backend", backend, "--device", a.device,
-                "--beams", str(a.beams), "--max-new-tokens", str(a.max_new_tokens), "-q", "-f", "json",
+                "--beams", str(a.beams), "--max-new-tokens", cap or str(a.max_new_tokens), "-q", "-f", "json",
                 "-o", str(output)]
         if not defaults:
             argv += ["--retries", str(a.brief_retries)]
@@ -629,7 +635,7 @@ class Bench:
             backend = "torch" if system == "brief-torch" else "ctranslate2"
             output = self.work / f"{system}.json"
             argv = self.brief_argv(self.corpus_file, backend, output, defaults=system == "brief-ct2-defaults")
-            if system == "brief-ct2-bs64":  # 64 sentences per model call instead of brief's default 16
+            if system == "brief-ct2-bs64":  # 64 sentences per call, instead of brief's default: a whole pass
                 argv += ["--batch-size", "64"]
             result = self.run(system, "brief", argv=argv, output=str(output))
         else:
@@ -643,25 +649,32 @@ class Bench:
         return physical_cores()
 
     def commands(self) -> None:
-        """The seed article as a user runs it: the real command (no counters), against the naive script."""
+        """The seed article as a user runs it: the real command (no counters), against the naive script, at each
+        --command-caps cap (a relative cap sizes the stand-ins' English like a real translation's: a quotation
+        translated apart from its frame gets a cap for its own length, not a whole sentence's)."""
         if "commands" not in self.systems():
             return
-        for backend in ("ctranslate2", "torch"):
-            output = self.work / f"command-{backend}.json"
-            argv = self.brief_argv(SEED_ARTICLE, backend, output, summarise=True)
-            cmd = [sys.executable, "-m", "translate_cli", *argv]
-            result = self.timed(f"command brief translate --backend {backend}", cmd)
-            try:
-                parsed = json.loads(output.read_text(encoding="utf-8"))
-                result["quotes"] = len(parsed.get("quotes", []))
-            except (OSError, ValueError):
-                result["quotes"] = None
-            self.data["commands"][f"brief translate seed --backend {backend}"] = result
+        caps = [c.strip() for c in (self.args.command_caps or f"{self.args.max_new_tokens},1x").split(",") if c]
+        for k, cap in enumerate(caps):
+            suffix = "" if k == 0 else f" [cap {cap}]"
+            for backend in ("ctranslate2", "torch") if k == 0 else ("ctranslate2",):
+                output = self.work / f"command-{backend}-{k}.json"
+                argv = self.brief_argv(SEED_ARTICLE, backend, output, summarise=True, cap=cap)
+                cmd = [sys.executable, "-m", "translate_cli", *argv]
+                result = self.timed(f"command brief translate --backend {backend}{suffix}", cmd)
+                try:
+                    parsed = json.loads(output.read_text(encoding="utf-8"))
+                    result["quotes"] = len(parsed.get("quotes", []))
+                    result["summary_chunks"] = parsed.get("brief", {}).get("chunks")
+                    result["summary_input_tokens"] = parsed.get("brief", {}).get("input_tokens")
+                except (OSError, ValueError):
+                    result["quotes"] = None
+                self.data["commands"][f"brief translate seed --backend {backend}{suffix}"] = result
+                self.save()
+            naive = self.run(f"naive (seed article){suffix}", "hf", mode="naive", sentences=self.seed_sentences,
+                             summarise_with=str(self.args.bart) if self.args.bart else None, max_new_tokens=cap)
+            self.data["commands"][f"naive transformers script, seed article{suffix}"] = naive
             self.save()
-        naive = self.run("naive (seed article)", "hf", mode="naive", sentences=self.seed_sentences,
-                         summarise_with=str(self.args.bart) if self.args.bart else None)
-        self.data["commands"]["naive transformers script, seed article"] = naive
-        self.save()
 
     def lengths(self) -> None:
         a = self.args
@@ -766,11 +779,13 @@ class Bench:
                                                                       tok_per_s(s["naive"], True))
             out["brief_torch_vs_naive_words_per_s_process"] = _ratio(s["naive"]["process_s"],
                                                                      s["brief-torch"]["process_s"])
-        naive = c.get("naive transformers script, seed article")
-        for label, key in (("ctranslate2", "brief translate seed --backend ctranslate2"),
-                           ("torch", "brief translate seed --backend torch")):
-            cmd = c.get(key)
-            if naive and cmd and cmd.get("process_s"):
+        for key, cmd in c.items():
+            if not key.startswith("brief translate seed --backend "):
+                continue
+            backend, _, suffix = key.removeprefix("brief translate seed --backend ").partition(" ")
+            naive = c.get(f"naive transformers script, seed article{' ' + suffix if suffix else ''}")
+            label = backend + ("_cap_" + suffix.strip("[]").split()[-1] if suffix else "")
+            if naive and cmd and cmd.get("process_s") and naive.get("process_s"):
                 out[f"seed_article_command_{label}_speedup_vs_naive"] = _ratio(naive["process_s"], cmd["process_s"])
                 out[f"seed_article_command_{label}_peak_rss_mb"] = cmd["peak_rss_mb"]
         for backend, rows in self.data["lengths"].items():
