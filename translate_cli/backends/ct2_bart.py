@@ -70,7 +70,7 @@ class CT2BartSummariser:
         beams: int | None = None,
         max_new_tokens: int | None = None,
         min_new_tokens: int | None = None,
-        batch_size: int = 4,
+        batch_size: int = 6,  # chunks per engine call; measured: 6 chunks in one call 0.88x the time of 4 + 2
         compute_type: str | None = None,
         quantization: str = "int8",
         weights: str | Path | None = None,
