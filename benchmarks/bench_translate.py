@@ -425,7 +425,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--torch-dtype", default=None, help="transformers baselines' dtype [cpu: float32, cuda: float16]")
     ap.add_argument("--compute-type", default=None, help="CTranslate2 compute type [cpu: int8, cuda: int8_float16]")
     ap.add_argument("--systems",
-                    default="naive,hf-batched,ct2-raw,ct2-raw-brief-inputs,brief-ct2,brief-torch,"
+                    default="naive,naive-brief-inputs,hf-batched,ct2-raw,ct2-raw-brief-inputs,brief-ct2,brief-torch,"
                             "brief-ct2-defaults,commands",
                     help="Comma-separated subset to run.")
     ap.add_argument("--lengths", default="1,4,16", help="Article lengths (× the seed article); empty to skip.")
@@ -621,9 +621,10 @@ class Bench:
 
     def corpus_system(self, system: str) -> dict[str, Any] | None:
         a = self.args
-        if system in ("naive", "hf-batched"):
-            result = self.run(system, "hf", mode="naive" if system == "naive" else "batched",
-                              sentences=self.sentences)
+        if system in ("naive", "hf-batched", "naive-brief-inputs"):
+            sentences = self.brief_inputs if system == "naive-brief-inputs" else self.sentences
+            result = self.run(system, "hf", mode="batched" if system == "hf-batched" else "naive",
+                              sentences=sentences)
         elif system in ("ct2-raw", "ct2-raw-brief-inputs"):
             kind, _, size = a.ct2_batch.partition(":")
             sentences = self.sentences if system == "ct2-raw" else self.brief_inputs
@@ -774,6 +775,10 @@ class Bench:
             if name in s and "ct2-raw" in s:
                 out[f"{name.replace('-', '_')}_vs_raw_ct2_tokens_per_s_process"] = _ratio(
                     tok_per_s(s[name], True), tok_per_s(s["ct2-raw"], True))
+        if "brief-torch" in s and "naive-brief-inputs" in s:
+            # The same model inputs on both sides (brief's two passes): the torch path against the naive loop.
+            out["brief_torch_vs_naive_same_inputs_process"] = _ratio(s["naive-brief-inputs"]["process_s"],
+                                                                     s["brief-torch"]["process_s"])
         if "brief-torch" in s and "naive" in s:
             out["brief_torch_vs_naive_tokens_per_s_process"] = _ratio(tok_per_s(s["brief-torch"], True),
                                                                       tok_per_s(s["naive"], True))
