@@ -127,7 +127,7 @@ left=$(( 225 - $(elapsed) ))
 step "benchmark, float16 baselines, deadline ${left} s"
 python3 benchmarks/bench_translate.py --marian "$STANDINS/marian" "${BART[@]}" --device "$DEVICE" \
     "${DTYPES[@]}" --max-new-tokens 40 --beams 4 --cache /tmp/brief-cache \
-    --systems naive,hf-batched,ct2-raw,ct2-raw-brief-inputs,brief-ct2,brief-ct2-bs64,brief-torch,commands \
+    --systems naive,hf-batched,ct2-raw,ct2-raw-brief-inputs,brief-ct2,brief-torch,commands --command-caps 40 \
     --deadline "$left" --timeout 150 --out "$OUT/bench-gpu.json" | tee "$OUT/bench-gpu.txt"
 
 left=$(( 225 - $(elapsed) ))

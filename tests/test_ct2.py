@@ -193,7 +193,7 @@ def test_default_cap_keeps_a_pass_in_one_call(tiny_marian_dir, converted_cache, 
     class Recording:
         def translate_batch(self, batch, **settings):
             calls.append(len(batch))
-            assert settings["batch_type"] == "tokens" and settings["max_batch_size"] == 4096
+            assert settings["batch_type"] == "tokens" and settings["max_batch_size"] == 2048
             return engine.translate_batch(batch, **settings)
 
     marian.translator = Recording()
