@@ -155,6 +155,19 @@ def test_chunk_plan_uses_the_fewest_chunks_cutting_a_paragraph_only_when_needed(
     assert [c.tokens for c in chunks] == [12, 12]
 
 
+def test_chunk_plan_cuts_inside_a_sentence_only_to_save_a_chunk():
+    paragraphs = _sentences([[12], [12], [12]])  # three 12-word sentences, 20 words a chunk
+    chunks = plan_chunks(paragraphs, _word_count, 20)
+    assert len(chunks) == 2  # whole sentences would need 3 model calls
+    assert " ".join(c.text for c in chunks).split() == " ".join(p[0] for p in paragraphs).split()
+    first, second, third = (p[0] for p in paragraphs)
+    assert chunks[0].text.startswith(first) and chunks[1].text.endswith(third)
+    assert second not in chunks[0].text and second not in chunks[1].text  # the middle sentence was cut, once
+    # Sentence boundaries that already give the fewest chunks are never traded for a cut inside a sentence.
+    chunks = plan_chunks(_sentences([[10], [10], [10], [10]]), _word_count, 20)
+    assert [c.tokens for c in chunks] == [20, 20]
+
+
 def test_chunk_plan_of_many_one_word_lines_stays_near_the_minimum():
     paragraphs = [[f"w{i}."] for i in range(20000)]
     chunks = plan_chunks(paragraphs, _word_count, 1022)

@@ -251,26 +251,23 @@ def split_long(text: str, count_tokens: CountFn, limit: int) -> list[str]:
 def plan_chunks(paragraphs: Sequence[Sequence[str]], count_tokens: CountFn, limit: int) -> list[Chunk]:
     """Pack paragraphs (each a list of sentences) into chunks of at most `limit` tokens, in order, leaving out nothing.
 
-    As few chunks as the sentences allow (each chunk is one model call), then as few cuts inside a paragraph as
-    possible, then the most even sizes (no scrap of a last chunk). A sentence over the limit is cut at clause, then
-    word boundaries. Sizes are estimated from sentence counts, then measured; a chunk that measures over the limit
-    (tokenisation at a join can differ) is halved until it fits.
+    As few chunks as possible (each chunk is a model call), cutting between sentences, and at paragraph boundaries
+    where that costs no extra chunk; inside a sentence (at a clause, else a word) only where that saves a whole
+    chunk, or where a sentence alone is over the limit. Then the most even sizes (no scrap of a last chunk). Sizes
+    are estimated from piece counts, then measured; a chunk that measures over the limit (tokenisation at a join
+    can differ) is halved until it fits.
     """
     if limit < 1:
         raise ValueError("limit must be at least 1")
-    pieces: list[str] = []
-    paragraph_starts: set[int] = set()
-    for sentences in paragraphs:
-        sentences = [" ".join(s.split()) for s in sentences if s.strip()]
-        if not sentences:
-            continue
-        paragraph_starts.add(len(pieces))
-        for sentence, count in zip(sentences, count_tokens(sentences)):
-            # Cut finer than the limit: the packing below then has cut points to balance chunks with.
-            pieces.extend([sentence] if count <= limit else split_long(sentence, count_tokens, max(1, limit // 8)))
-    if not pieces:
+    cleaned = [[" ".join(s.split()) for s in sentences if s.strip()] for sentences in paragraphs]
+    cleaned = [sentences for sentences in cleaned if sentences]
+    if not cleaned:
         return []
-    groups = _partition(count_tokens(pieces), paragraph_starts, limit)
+    pieces, counts, groups = _plan(cleaned, count_tokens, limit, fine=False)
+    if len(groups) > math.ceil(sum(counts) / limit):  # sentence boundaries cost a chunk: try cuts inside them
+        fine = _plan(cleaned, count_tokens, limit, fine=True)
+        if len(fine[2]) < len(groups):
+            pieces, counts, groups = fine
     texts = [" ".join(pieces[k] for k in group) for group in groups]
     chunks: list[Chunk] = []
     for group, text, count in zip(groups, texts, count_tokens(texts)):
@@ -278,30 +275,48 @@ def plan_chunks(paragraphs: Sequence[Sequence[str]], count_tokens: CountFn, limi
     return chunks
 
 
-def _partition(counts: Sequence[int], paragraph_starts: set[int], limit: int) -> list[list[int]]:
-    """Consecutive groups of piece indices, each summing to at most `limit` (a piece over it stands alone):
-    fewest groups, then fewest cuts inside a paragraph, then the smallest largest group (dynamic programming).
+def _plan(
+    paragraphs: list[list[str]], count_tokens: CountFn, limit: int, *, fine: bool
+) -> tuple[list[str], list[int], list[list[int]]]:
+    """(pieces, their token counts, groups of piece indices). Pieces are sentences, or with `fine` pieces of at
+    most limit/64 tokens cut at clause, then word boundaries (a sentence over the limit is always cut)."""
+    pieces: list[str] = []
+    starts: dict[int, int] = {}  # piece index → 2 at a paragraph start, 1 at a sentence start
+    size = max(1, limit // 64) if fine else max(1, limit // 8)
+    for sentences in paragraphs:
+        for n, (sentence, count) in enumerate(zip(sentences, count_tokens(sentences))):
+            starts[len(pieces)] = 2 if n == 0 else 1
+            pieces.extend(split_long(sentence, count_tokens, size) if fine or count > limit else [sentence])
+    counts = count_tokens(pieces)
+    return pieces, counts, _partition(counts, starts, limit, unit=size if fine else max(1, limit // 32))
 
-    Runs of tiny pieces (a list of one-word lines) are first merged into units of up to limit/32 tokens, so that
+
+def _partition(counts: Sequence[int], starts: dict[int, int], limit: int, unit: int) -> list[list[int]]:
+    """Consecutive groups of piece indices, each summing to at most `limit` (a piece over it stands alone):
+    fewest groups, then fewest cuts inside a sentence, then inside a paragraph, then the smallest largest group
+    (dynamic programming).
+
+    Runs of tiny pieces (a list of one-word lines) are first merged into units of up to `unit` tokens, so that
     a group spans a bounded number of units and planning stays linear in the text's length."""
     units: list[list[int]] = []
     unit_size = 0
     for k, count in enumerate(counts):
-        if units and unit_size + count <= limit // 32:
+        if units and unit_size + count <= unit:
             units[-1].append(k)
             unit_size += count
         else:
             units.append([k])
             unit_size = count
-    unit_counts = [sum(counts[k] for k in unit) for unit in units]
-    unit_starts = {u for u, unit in enumerate(units) if unit[0] in paragraph_starts}
+    unit_counts = [sum(counts[k] for k in members) for members in units]
+    unit_starts = [starts.get(members[0], 0) for members in units]
     return [[k for u in group for k in units[u]] for group in _partition_units(unit_counts, unit_starts, limit)]
 
 
-def _partition_units(counts: Sequence[int], paragraph_starts: set[int], limit: int) -> list[list[int]]:
+def _partition_units(counts: Sequence[int], starts: Sequence[int], limit: int) -> list[list[int]]:
     n = len(counts)
-    # best[j]: (groups, cuts inside paragraphs, largest group) for pieces[:j], and where its last group starts.
-    best: list[tuple[int, int, int]] = [(0, 0, 0)] + [(n + 1, n + 1, 0)] * n
+    # best[j]: (groups, cuts inside sentences, cuts inside paragraphs, largest group) for units[:j], and where its
+    # last group starts.
+    best: list[tuple[int, int, int, int]] = [(0, 0, 0, 0)] + [(n + 1, n + 1, n + 1, 0)] * n
     start_of: list[int] = [0] * (n + 1)
     for j in range(1, n + 1):
         size = 0
@@ -309,8 +324,9 @@ def _partition_units(counts: Sequence[int], paragraph_starts: set[int], limit: i
             size += counts[i]
             if size > limit and i < j - 1:
                 break
-            groups, cuts, largest = best[i]
-            candidate = (groups + 1, cuts + (i > 0 and i not in paragraph_starts), max(largest, size))
+            groups, in_sentences, in_paragraphs, largest = best[i]
+            cut = starts[i] if i > 0 else 2
+            candidate = (groups + 1, in_sentences + (cut == 0), in_paragraphs + (cut < 2), max(largest, size))
             if candidate < best[j]:
                 best[j], start_of[j] = candidate, i
     bounds, j = [], n
