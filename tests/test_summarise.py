@@ -168,6 +168,26 @@ def test_chunk_plan_cuts_inside_a_sentence_only_to_save_a_chunk():
     assert [c.tokens for c in chunks] == [20, 20]
 
 
+def test_chunk_plan_with_byte_level_bpe_needs_no_extra_chunks(tiny_bart_dir):
+    # Byte-level BPE counts " word" and "word" apart: a plan from plain sentence counts packed chunks that measured
+    # over the limit once joined, and each was then halved (26 chunks where 15 sufficed on a 16,000-token text).
+    from translate_cli.backends.ct2_bart import load_bpe_tokenizer
+
+    tokenizer = load_bpe_tokenizer(tiny_bart_dir)
+
+    def count(texts):
+        return [len(e.ids) for e in tokenizer.encode_batch(list(texts), add_special_tokens=False)]
+
+    english = (Path(__file__).parent / "data" / "mali-russie-diop-lavrov.en.txt").read_text(encoding="utf-8")
+    sentences = [s for s in re.split(r"(?<=[.!?”])\s+", " ".join(english.split())) if s]
+    paragraphs = [sentences[k: k + 3] for k in range(0, len(sentences), 3)] * 12
+    total = count([" ".join(s for p in paragraphs for s in p)])[0]
+    for limit in (300, 500, 1022):
+        chunks = plan_chunks(paragraphs, count, limit)
+        assert all(c.tokens <= limit for c in chunks)
+        assert len(chunks) <= math.ceil(total / limit) + 1, (limit, len(chunks), total)
+
+
 def test_chunk_plan_of_many_one_word_lines_stays_near_the_minimum():
     paragraphs = [[f"w{i}."] for i in range(20000)]
     chunks = plan_chunks(paragraphs, _word_count, 1022)
