@@ -184,11 +184,11 @@ def test_relative_cap_cuts_each_output_to_its_own_cap(tiny_marian_dir, converted
     assert marian.generated_tokens <= sum(c + 2 for c in counts)
 
 
-def test_default_cap_keeps_a_pass_in_one_call(tiny_marian_dir, converted_cache, monkeypatch):
+def test_pipeline_gives_the_engine_a_whole_pass_in_one_call(tiny_marian_dir, converted_cache, monkeypatch):
     monkeypatch.setenv("BRIEF_CACHE", str(converted_cache))
-    marian = CT2MarianTranslator(tiny_marian_dir, device="cpu")
+    brief = translate_cli.load(str(tiny_marian_dir), backend="ctranslate2", device="cpu", retries=0, brief=False)
     calls: list[int] = []
-    engine = marian.translator
+    engine = brief.translator.translator
 
     class Recording:
         def translate_batch(self, batch, **settings):
@@ -196,10 +196,11 @@ def test_default_cap_keeps_a_pass_in_one_call(tiny_marian_dir, converted_cache, 
             assert settings["batch_type"] == "tokens" and settings["max_batch_size"] == 2048
             return engine.translate_batch(batch, **settings)
 
-    marian.translator = Recording()
-    texts = ["Oui, dit-il.", "Le ministre est arrivé à Moscou.", "Il a parlé de la paix et de la guerre."]
-    marian.translate_batch(texts)
-    assert calls == [3]  # caps 2x+16 within a factor 2: one engine call, which batches by tokens itself
+    brief.translator.translator = Recording()
+    text = " ".join(f"Le ministre numéro {i} est arrivé à Moscou lundi." for i in range(40))  # no quotations
+    result = brief.translate(text)
+    assert len(result.sentences) == 40
+    assert calls == [40]  # one pass, one engine call: CTranslate2 sorts and batches it itself (2048 tokens a batch)
 
 
 def test_random_model_output_equals_torch_at_the_cap(tiny_marian_dir, cache):
@@ -325,5 +326,4 @@ def test_precision_float32_uses_a_float32_conversion(tiny_marian_dir, cache):
     ensure_converted(tiny_marian_dir, quantization="float32", in_process=True)
     full = CT2MarianTranslator(tiny_marian_dir, device="cpu", precision="float32", max_new_tokens=5)
     assert full.compute_type == "float32" and "-float32-" in full.model_path.name
-    assert ct2_marian.default_compute_type("cpu") == "int8"  # what precision "auto" runs on this CPU
     assert len(full.translate_batch(["Le ministre est arrivé.", "Oui."])) == 2

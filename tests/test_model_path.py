@@ -166,7 +166,17 @@ def test_torch_relative_cap_cuts_each_output_to_its_own_cap(tiny_marian_dir):
 
 
 @pytest.mark.parametrize("backend", ["torch", "ctranslate2"])
-def test_summarize_command_with_a_model_on_each_backend(tmp_path, tiny_bart_dir, backend):
+def test_summarize_command_with_a_model_on_each_backend(tmp_path, tiny_bart_dir, backend, monkeypatch):
+    from translate_cli import summarise
+
+    received: list[dict] = []
+    load = summarise.load_summariser
+
+    def recording(spec, **settings):
+        received.append(settings)
+        return load(spec, **settings)
+
+    monkeypatch.setattr(summarise, "load_summariser", recording)
     article = tmp_path / "en.txt"
     article.write_text(
         "The minister arrived in Paris on Monday. “We want peace,” said the minister. Talks went on late.\n\n"
@@ -178,6 +188,8 @@ def test_summarize_command_with_a_model_on_each_backend(tmp_path, tiny_bart_dir,
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["brief"]["chunks"] == 1 and data["brief"]["input_tokens"] > 0  # the model was given the text
+    assert received == [{"device": "auto", "max_new_tokens": 12, "ctranslate2": backend == "ctranslate2",
+                         "precision": "auto"}]
     text = article.read_text(encoding="utf-8")
     assert data["brief"]["quotes"] and all(q["text"] in text for q in data["brief"]["quotes"])
     assert all(span in text for span in _quoted_spans(data["brief"]["summary"]))

@@ -216,9 +216,10 @@ def test_length_cap_parsing(value, ratio, extra, cap_of_10):
     cap = LengthCap.parse(value)
     assert (cap.ratio, cap.extra, cap(10)) == (ratio, extra, cap_of_10)
     assert LengthCap.parse(str(cap)) == cap
+    assert cap(0) >= 2  # room for a word before the forced </s>
 
 
-@pytest.mark.parametrize("value", ["x", "-1", "abc", "0x", "1.5y", "2x-3", True, -4])
+@pytest.mark.parametrize("value", ["x", "-1", "abc", "0x", "1.5y", "2x-3", True, -4, "1" * 400 + "x", "101x"])
 def test_length_cap_rejects_nonsense(value):
     from translate_cli.backends import LengthCap
 

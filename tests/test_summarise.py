@@ -459,3 +459,17 @@ def test_extractive_and_directory_specs(tiny_bart_dir):
     summariser, described, warnings = load_summariser(str(tiny_bart_dir), device="cpu")
     assert summariser is not None and summariser.max_input_tokens == 1022
     assert described["path"] == str(tiny_bart_dir) and warnings == []
+
+
+def test_word_windows_count_linearly_on_unpunctuated_text():
+    words = [f"w{i}" for i in range(5000)]
+    counted = []
+
+    def count(texts):
+        counted.extend(len(t.split()) for t in texts)
+        return [len(t.split()) for t in texts]
+
+    pieces = split_long(" ".join(words), count, 15)
+    assert " ".join(pieces).split() == words and all(len(p.split()) <= 15 for p in pieces)
+    # Each window starts from at most `limit` words (every word is a token or more), not from the whole rest.
+    assert sum(counted) <= 12 * len(words)  # a few whole-text counts (clause levels), then the windows

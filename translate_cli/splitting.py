@@ -61,7 +61,7 @@ def _word_windows(text: str, count_tokens: CountFn, limit: int) -> list[str]:
     windows: list[str] = []
     start = 0
     while start < len(words):
-        size = len(words) - start
+        size = min(len(words) - start, limit)  # every word is at least one token: linear, not quadratic
         while size > 1 and count_tokens([" ".join(words[start: start + size])])[0] > limit:
             size = max(1, size * 3 // 4)
         windows.append(" ".join(words[start: start + size]))

@@ -264,10 +264,17 @@ def plan_chunks(paragraphs: Sequence[Sequence[str]], count_tokens: CountFn, limi
     if not cleaned:
         return []
     pieces, counts, groups = _plan(cleaned, count_tokens, limit, fine=False)
-    if len(groups) > math.ceil(sum(counts) / limit):  # sentence boundaries cost a chunk: try cuts inside them
-        fine = _plan(cleaned, count_tokens, limit, fine=True)
-        if len(fine[2]) < len(groups):
-            pieces, counts, groups = fine
+    chunks = _measured(pieces, groups, count_tokens, limit)
+    if len(chunks) > math.ceil(sum(counts) / limit):  # sentence boundaries cost a chunk: try cuts inside them
+        fine_pieces, _, fine_groups = _plan(cleaned, count_tokens, limit, fine=True)
+        fine = _measured(fine_pieces, fine_groups, count_tokens, limit)
+        if len(fine) < len(chunks):  # only a whole chunk saved (measured, not estimated) is worth a cut sentence
+            chunks = fine
+    return chunks
+
+
+def _measured(pieces: list[str], groups: list[list[int]], count_tokens: CountFn, limit: int) -> list[Chunk]:
+    """The groups' chunks, measured; a group that measures over the limit is halved until it fits."""
     texts = [" ".join(pieces[k] for k in group) for group in groups]
     chunks: list[Chunk] = []
     for group, text, count in zip(groups, texts, count_tokens(texts)):

@@ -29,7 +29,7 @@ class LengthCap:
 
     @classmethod
     def parse(cls, value: int | str | LengthCap | None) -> LengthCap:
-        """None, 0, "0", "auto" → the default; 40 or "40" → fixed; "1.5x", "1.5x+8" → relative."""
+        """None, 0, "0", "auto" → the default; 40 or "40" → fixed; "1.5x", "1.5x+8" → relative (ratio ≤ 100)."""
         if isinstance(value, LengthCap):
             return value
         if value is None or (isinstance(value, int) and not isinstance(value, bool) and value == 0):
@@ -43,14 +43,15 @@ class LengthCap:
         if isinstance(value, str) and match and (match.group(1) or match.group(2)):
             ratio = float(match.group(1) or 0)
             extra = int(match.group(2) or 0)
-            if ratio > 0 or extra > 0:
+            if (ratio > 0 or extra > 0) and ratio <= 100 and extra <= 100_000:
                 return cls(ratio, extra)
         raise ValueError(
             f"a token cap is N (fixed), Rx or Rx+N (relative to the source), or 0 (default), not {value!r}"
         )
 
     def __call__(self, source_tokens: int) -> int:
-        return max(1, math.ceil(self.ratio * source_tokens) + self.extra)
+        # At least 2: with a forced </s> as the last new token, a cap of 1 would leave no room for a word.
+        return max(2, math.ceil(self.ratio * source_tokens) + self.extra)
 
     def __str__(self) -> str:
         if not self.ratio:
