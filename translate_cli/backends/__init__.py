@@ -15,7 +15,7 @@ _CAP_PATTERN = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)\s*x)?\s*(?:\+?\s*(\d+))?\s*$"
 class LengthCap:
     """New tokens one model input may generate: `ratio` × its source tokens + `extra` (ratio 0: a fixed cap).
 
-    The default, 2x+16, leaves room for any real translation while a looping output stops soon after its
+    The default, 2x+16, leaves room for any real translation while a looping output is cut soon after its
     sentence's length instead of running to the model's 512. "--max-new-tokens 40" is a fixed cap, "1x+4"
     a relative one: each piece of a sentence translated in pieces gets a cap for its own length.
 
