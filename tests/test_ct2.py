@@ -127,7 +127,7 @@ def test_tokenisation_equals_marian_tokenizer(marian, tiny_marian_dir):
     reference = MarianTokenizer.from_pretrained(str(tiny_marian_dir))
     texts = [*FRENCH_CORPUS, *EDGE_CASES, COVERAGE_CHARS, *(src for src, _ in OVERFIT_PAIRS)]
     # The CTranslate2 vocabulary is vocab.json without <pad> (start_from_zero_embedding replaces it).
-    vocab = json.loads((marian.model_path / "shared_vocabulary.json").read_text(encoding="utf-8"))
+    vocab = json.loads((marian.engine.model_path / "shared_vocabulary.json").read_text(encoding="utf-8"))
     full = json.loads((tiny_marian_dir / "vocab.json").read_text(encoding="utf-8"))
     assert "<pad>" not in vocab and len(vocab) == len(full) - 1
     index = {token: i for i, token in enumerate(vocab)}
@@ -325,5 +325,5 @@ def test_bart_summariser_matches_transformers_generation(tiny_bart_dir, cache):
 def test_precision_float32_uses_a_float32_conversion(tiny_marian_dir, cache):
     ensure_converted(tiny_marian_dir, quantization="float32", in_process=True)
     full = CT2MarianTranslator(tiny_marian_dir, device="cpu", precision="float32", max_new_tokens=5)
-    assert full.compute_type == "float32" and "-float32-" in full.model_path.name
+    assert full.engine.compute_type == "float32" and "-float32-" in full.engine.model_path.name
     assert len(full.translate_batch(["Le ministre est arrivé.", "Oui."])) == 2

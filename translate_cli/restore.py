@@ -380,7 +380,7 @@ def _ledger(doc: Document, builder: _Builder, sentences: list[SentenceResult]) -
     for quote in doc.quotes.top_level():
         lo = bisect_left(sentence_ends, quote.open_pos + 1)
         hi = bisect_left(sentence_starts, quote.close_pos)
-        covered = tuple(s.index for s in doc.sentences[lo:hi] if s.start < quote.close_pos and s.end > quote.open_pos)
+        covered = tuple(s.index for s in doc.sentences[lo:hi])  # sorted, disjoint: the slice is the overlap
         marked = {
             sentences[s.index].method
             for s in doc.sentences[lo: bisect_right(sentence_starts, quote.close_pos)]

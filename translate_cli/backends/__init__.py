@@ -32,17 +32,14 @@ class LengthCap:
         """None, 0, "0", "auto" → the default; 40 or "40" → fixed; "1.5x", "1.5x+8" → relative (ratio ≤ 100)."""
         if isinstance(value, LengthCap):
             return value
-        if value is None or (isinstance(value, int) and not isinstance(value, bool) and value == 0):
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        text = value.strip().lower() if isinstance(value, str) else None
+        if value is None or text in ("", "0", "auto"):
             return cls()
-        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-            return cls(0.0, value)
-        text = str(value).strip().lower()
-        if text in ("", "0", "auto"):
-            return cls()
-        match = _CAP_PATTERN.match(text)
-        if isinstance(value, str) and match and (match.group(1) or match.group(2)):
-            ratio = float(match.group(1) or 0)
-            extra = int(match.group(2) or 0)
+        match = _CAP_PATTERN.match(text) if text is not None else None
+        if match:
+            ratio, extra = float(match.group(1) or 0), int(match.group(2) or 0)
             if (ratio > 0 or extra > 0) and ratio <= 100 and extra <= 100_000:
                 return cls(ratio, extra)
         raise ValueError(

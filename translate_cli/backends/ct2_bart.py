@@ -14,16 +14,7 @@ from typing import Any
 
 from ..errors import ModelError
 from . import ensure_within_limit
-from .ct2_marian import (
-    _notify_terminal,
-    decoding_steps,
-    default_compute_type,
-    ensure_converted,
-    load_ct2_translator,
-    physical_cores,
-    pick_device,
-    read_json,
-)
+from .ct2_marian import _notify_terminal, decoding_steps, open_engine, read_json
 
 _ROBERTA_SPECIALS = ("<s>", "<pad>", "</s>", "<unk>", "<mask>")
 
@@ -100,15 +91,11 @@ class CT2BartSummariser:
         self.forced_eos = generation.get("forced_eos_token_id") is not None
         forced_bos = generation.get("forced_bos_token_id")
         self.target_prefix = [self.tokenizer.id_to_token(int(forced_bos))] if forced_bos is not None else None
-        self.device, self.device_index = pick_device(device)
-        if precision == "float32":  # a float32 conversion, run in float32: the reference, not the fast path
-            quantization, compute_type = "float32", compute_type or "float32"
-        self.compute_type = compute_type or default_compute_type(self.device, self.device_index)
-        self.intra_threads = intra_threads or physical_cores()
-        self.model_path = ensure_converted(model_dir, quantization=quantization, weights=weights, notify=notify)
-        self.translator = load_ct2_translator(
-            self.model_path, self.device, self.device_index, self.compute_type, self.intra_threads
+        self.engine = open_engine(
+            model_dir, device=device, precision=precision, quantization=quantization, compute_type=compute_type,
+            weights=weights, intra_threads=intra_threads, notify=notify,
         )
+        self.translator = self.engine.translator  # ctranslate2.Translator
         self._unk_id = self.tokenizer.token_to_id("<unk>")
         self.generated_tokens = 0
 

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -260,16 +261,48 @@ def read_json(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def load_ct2_translator(path: Path, device: str, device_index: int, compute_type: str, intra_threads: int):
+@dataclass(frozen=True)
+class Engine:
+    """A loaded ctranslate2.Translator and the settings it was loaded with."""
+
+    translator: Any
+    model_path: Path
+    device: str
+    device_index: int
+    compute_type: str
+    intra_threads: int
+
+
+def open_engine(
+    model_dir: Path,
+    *,
+    device: str,
+    precision: str,
+    quantization: str,
+    compute_type: str | None,
+    weights: str | Path | None,
+    intra_threads: int | None,
+    notify: Callable[[str], None] | None,
+) -> Engine:
+    """Convert `model_dir` once (see ensure_converted) and load it on `device`: int8 on CPU, int8 weights with
+    half-precision activations on GPU; precision "float32" uses a float32 conversion run in float32 (the
+    reference, not the fast path)."""
     import ctranslate2
 
+    chosen_device, device_index = pick_device(device)
+    if precision == "float32":
+        quantization, compute_type = "float32", compute_type or "float32"
+    compute_type = compute_type or default_compute_type(chosen_device, device_index)
+    threads = intra_threads or physical_cores()
+    path = ensure_converted(model_dir, quantization=quantization, weights=weights, notify=notify)
     try:
-        return ctranslate2.Translator(
-            str(path), device=device, device_index=device_index, compute_type=compute_type,
-            intra_threads=intra_threads if device == "cpu" else min(intra_threads, 4), inter_threads=1,
+        translator = ctranslate2.Translator(
+            str(path), device=chosen_device, device_index=device_index, compute_type=compute_type,
+            intra_threads=threads if chosen_device == "cpu" else min(threads, 4), inter_threads=1,
         )
     except (RuntimeError, ValueError, OSError) as exc:
         raise ModelError(f"cannot load the CTranslate2 model {path}: {exc}".splitlines()[0]) from exc
+    return Engine(translator, path, chosen_device, device_index, compute_type, threads)
 
 
 def _notify_terminal(message: str) -> None:
@@ -324,15 +357,11 @@ class CT2MarianTranslator(RetryDecoding):
         self.max_length = int(generation.get("max_length") or self.max_positions) - 1
         self.forced_eos = generation.get("forced_eos_token_id", config.get("forced_eos_token_id")) is not None
         self.max_batch_tokens = max_batch_tokens
-        self.device, self.device_index = pick_device(device)
-        if precision == "float32":  # a float32 conversion, run in float32: the reference, not the fast path
-            quantization, compute_type = "float32", compute_type or "float32"
-        self.compute_type = compute_type or default_compute_type(self.device, self.device_index)
-        self.intra_threads = intra_threads or physical_cores()
-        self.model_path = ensure_converted(model_dir, quantization=quantization, weights=weights, notify=notify)
-        self.translator = load_ct2_translator(
-            self.model_path, self.device, self.device_index, self.compute_type, self.intra_threads
+        self.engine = open_engine(
+            model_dir, device=device, precision=precision, quantization=quantization, compute_type=compute_type,
+            weights=weights, intra_threads=intra_threads, notify=notify,
         )
+        self.translator = self.engine.translator  # ctranslate2.Translator
         self._source = sentencepiece.SentencePieceProcessor(model_file=str(model_dir / "source.spm"))
         self._target = sentencepiece.SentencePieceProcessor(model_file=str(model_dir / "target.spm"))
         self.generated_tokens = 0  # target tokens generated so far (what benchmarks count)

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
-from . import ensure_within_limit, quantize_int8
-from .torch_marian import compute_dtype, pick_device
+from . import ensure_within_limit
+from .torch_marian import compute_dtype, pick_device, prepare_model
 
 # What generate() takes from the model's generation_config; recorded so a run says how it summarised.
 _SETTINGS = ("num_beams", "min_length", "max_length", "length_penalty", "no_repeat_ngram_size", "early_stopping")
@@ -57,10 +57,7 @@ class TorchBartSummariser:
         positions = getattr(self.model.config, "max_position_embeddings", None)
         if not positions:
             raise ModelError(f"{model_dir} is not a BART-family summariser (no max_position_embeddings in its config)")
-        self.model.eval().to(self.device)
-        self.int8 = False
-        if self.device == "cpu" and precision == "auto":
-            self.model, self.int8 = quantize_int8(self.model)
+        self.model, self.int8 = prepare_model(self.model, self.device, precision)
         self.max_positions = int(positions)
         # Counts exclude <s> … </s>; the model sees them too, so they come off the position table.
         self.max_input_tokens = self.max_positions - self.tokenizer.num_special_tokens_to_add(pair=False)

@@ -25,6 +25,15 @@ def compute_dtype(device: str, precision: str = "auto"):
     return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
 
 
+def prepare_model(model, device: str, precision: str = "auto"):
+    """(model in eval mode on `device`, whether it runs int8): on CPU with precision "auto", its Linear layers in
+    dynamic int8 (quantize_int8)."""
+    model = model.eval().to(device)
+    if device == "cpu" and precision == "auto":
+        return quantize_int8(model)
+    return model, False
+
+
 def pick_device(device: str) -> str:
     import torch
 
@@ -69,10 +78,7 @@ class TorchMarianTranslator(RetryDecoding):
             )
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"cannot load a Marian translator from {model_dir}: {exc}".splitlines()[0]) from exc
-        self.model.eval().to(self.device)
-        self.int8 = False
-        if self.device == "cpu" and precision == "auto":
-            self.model, self.int8 = quantize_int8(self.model)
+        self.model, self.int8 = prepare_model(self.model, self.device, precision)
         config = self.model.config
         self.max_positions = int(getattr(config, "max_position_embeddings", 512))
         self.max_input_tokens = min(_MAX_SPLIT_TOKENS, self.max_positions - 2)
