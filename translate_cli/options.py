@@ -65,8 +65,8 @@ _FIELDS = {f.name: f for f in fields(Options)}
 
 def _coerce(name: str, value: Any, origin: str) -> Any:
     kind = type(getattr(Options(), name)) if name != "translator" else str
-    if name == "max_new_tokens" and isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)  # a whole number in TOML or from Python: a fixed cap
+    if kind is str and isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # a whole number where text is expected (max_new_tokens = 40 in TOML)
     if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
         return value
     if kind is bool:
