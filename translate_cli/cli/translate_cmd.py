@@ -69,8 +69,10 @@ def translate(
     """Translate French articles into English.
 
     INPUT is a file, a directory (searched recursively), or '-' for stdin; with no INPUT, piped stdin is read.
-    Every quotation in the source comes out as one English quotation, in the same order and place.
-    Results go to stdout (or --out-dir / -o); warnings, errors and the summary go to stderr.
+    Every quotation in the source comes out as one English quotation, in the same order and place, and a brief
+    (headline, summary, key quotes) comes first unless --no-brief. Each sentence is checked for lost numbers and
+    names, loops and untranslated French. Results go to stdout (or --out-dir / -o); warnings, errors and the
+    summary go to stderr.
     """
     from .. import batch, pipeline
     from ..options import resolve_options
