@@ -156,27 +156,54 @@ def test_length_cap_follows_the_torch_rule(tiny_marian_dir, converted_cache, mon
     assert len(out) == 2 and capped.generated_tokens <= 14
 
 
+class _Done:
+    """A finished result standing in for CTranslate2's AsyncTranslationResult."""
+
+    def __init__(self, result):
+        self._result = result
+
+    def result(self):
+        return self._result
+
+
+class RecordingEngine:
+    """Wraps a ctranslate2.Translator: records every call (batch size, settings) and every hypothesis, runs it
+    synchronously, and notes whether any result was awaited before the last job was submitted."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.calls: list[tuple[int, dict]] = []
+        self.hypotheses: list[list[str]] = []
+        self.awaited_before_submit = False
+        self._awaited = False
+
+    def translate_batch(self, batch, **settings):
+        if self._awaited:
+            self.awaited_before_submit = True
+        self.calls.append((len(batch), settings))
+        results = self.engine.translate_batch(batch, **{**settings, "asynchronous": False})
+        self.hypotheses.extend(r.hypotheses[0] for r in results)
+        recorder = self
+
+        class Awaited(_Done):
+            def result(self):
+                recorder._awaited = True
+                return super().result()
+
+        return [Awaited(r) for r in results]
+
+
 def test_relative_cap_cuts_each_output_to_its_own_cap(tiny_marian_dir, converted_cache, monkeypatch):
     monkeypatch.setenv("BRIEF_CACHE", str(converted_cache))
-    marian = CT2MarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens="1x+2")
-    calls: list[int] = []
-    hypotheses: list[list[str]] = []
-    engine = marian.translator
-
-    class Recording:
-        def translate_batch(self, batch, **settings):
-            calls.append(settings["max_decoding_length"])
-            results = engine.translate_batch(batch, **settings)
-            hypotheses.extend(r.hypotheses[0] for r in results)
-            return results
-
-    marian.translator = Recording()
+    marian = CT2MarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens="1x+2", workers=1)
+    recording = marian.translator = RecordingEngine(marian.translator)
     long = "Le ministre des Affaires étrangères est arrivé hier soir à Moscou pour deux jours."
     texts = [long, "Oui.", "Non."]
     out = marian.translate_batch(texts)
     counts = marian.count_tokens(texts)
-    # One engine call, limited by the longest source's cap (× 1 + 2, minus the forced </s>) …
-    assert calls == [counts[0] + 2 - 1]
+    # One worker, one job, limited by the longest source's cap (× 1 + 2, minus the forced </s>) …
+    assert [settings["max_decoding_length"] for _, settings in recording.calls] == [counts[0] + 2 - 1]
+    hypotheses = recording.hypotheses
     assert max(len(h) for h in hypotheses) == counts[0] + 2 - 1  # random weights run to the limit
     # … and each output cut to its own cap.
     assert out == [marian.decode(h[: count + 2 - 1]) for h, count in zip(hypotheses, counts)]
@@ -184,23 +211,39 @@ def test_relative_cap_cuts_each_output_to_its_own_cap(tiny_marian_dir, converted
     assert marian.generated_tokens <= sum(c + 2 for c in counts)
 
 
-def test_pipeline_gives_the_engine_a_whole_pass_in_one_call(tiny_marian_dir, converted_cache, monkeypatch):
+def test_each_job_decodes_to_its_own_longest_cap(tiny_marian_dir, converted_cache, monkeypatch):
+    monkeypatch.setenv("BRIEF_CACHE", str(converted_cache))
+    marian = CT2MarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens="1x+2", workers=2)
+    assert marian.engine.workers == 2 and marian.engine.threads_per_worker >= 1
+    recording = marian.translator = RecordingEngine(marian.translator)
+    long = "Le ministre des Affaires étrangères est arrivé hier soir à Moscou pour deux jours."
+    texts = [long, "Oui.", "Non."]
+    out = marian.translate_batch(texts)
+    counts = marian.count_tokens(texts)
+    # Two workers: the long sentence is one job, the two short ones the other, each with its own limit.
+    assert sorted((size, settings["max_decoding_length"]) for size, settings in recording.calls) == sorted(
+        [(1, counts[0] + 2 - 1), (2, max(counts[1:]) + 2 - 1)]
+    )
+    assert all(settings["asynchronous"] and settings["max_batch_size"] == 0 for _, settings in recording.calls)
+    assert not recording.awaited_before_submit
+    assert len(out) == 3 and all(out)
+    assert marian.generated_tokens <= sum(c + 2 for c in counts)
+
+
+def test_pipeline_gives_the_engines_workers_a_whole_pass_at_once(tiny_marian_dir, converted_cache, monkeypatch):
+    import dataclasses
+
     monkeypatch.setenv("BRIEF_CACHE", str(converted_cache))
     brief = translate_cli.load(str(tiny_marian_dir), backend="ctranslate2", device="cpu", retries=0, brief=False)
-    calls: list[int] = []
-    engine = brief.translator.translator
-
-    class Recording:
-        def translate_batch(self, batch, **settings):
-            calls.append(len(batch))
-            assert settings["batch_type"] == "tokens" and settings["max_batch_size"] == 2048
-            return engine.translate_batch(batch, **settings)
-
-    brief.translator.translator = Recording()
+    brief.translator.engine = dataclasses.replace(brief.translator.engine, workers=2)
+    recording = brief.translator.translator = RecordingEngine(brief.translator.translator)
     text = " ".join(f"Le ministre numéro {i} est arrivé à Moscou lundi." for i in range(40))  # no quotations
     result = brief.translate(text)
     assert len(result.sentences) == 40
-    assert calls == [40]  # one pass, one engine call: CTranslate2 sorts and batches it itself (2048 tokens a batch)
+    # One pass: all 40 sentences in one translate_batch, cut into two equal jobs (one per worker), both submitted
+    # before either is awaited.
+    assert [size for size, _ in recording.calls] == [20, 20]
+    assert not recording.awaited_before_submit
 
 
 def test_random_model_output_equals_torch_at_the_cap(tiny_marian_dir, cache):

@@ -227,6 +227,73 @@ def test_length_cap_rejects_nonsense(value):
         LengthCap.parse(value)
 
 
+# ------------------------------------------------------------------------------------------- engine jobs
+
+
+def _padded(job, lengths):
+    return max(1, lengths[job[0]]) * len(job)
+
+
+def _best_cost(sizes, groups, budget):
+    """Brute force: the least possible cost of the costliest job over every cut of `sizes` (sorted) into at most
+    `groups` contiguous jobs within the budget."""
+    import itertools
+
+    best = None
+    for k in range(1, groups + 1):
+        for cuts in itertools.combinations(range(1, len(sizes)), k - 1):
+            bounds = [0, *cuts, len(sizes)]
+            jobs = [sizes[a:b] for a, b in zip(bounds, bounds[1:])]
+            costs = [max(1, job[0]) * len(job) for job in jobs]
+            if all(c <= budget or len(job) == 1 for c, job in zip(costs, jobs)):
+                best = max(costs) if best is None else min(best, max(costs))
+    return best
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3, 4])
+@pytest.mark.parametrize(
+    "lengths",
+    [[], [5], [3000], [10] * 11, [804, 659, 554], [50, 40, 30, 20, 10, 5], [100] * 100,
+     [7, 300, 2, 2, 45, 45, 45, 1, 120, 9, 60] * 9, list(range(1, 400, 3)), [0, 0, 3], [700, 700, 700, 5, 5]],
+)
+def test_jobs_cover_every_input_once_sorted_within_budget_and_balanced(lengths, workers):
+    from translate_cli.backends import plan_jobs
+
+    budget = 2048
+    jobs = plan_jobs(lengths, workers, budget)
+    flat = [i for job in jobs for i in job]
+    assert sorted(flat) == list(range(len(lengths)))  # every input exactly once
+    assert all(job for job in jobs)
+    assert [lengths[i] for i in flat] == sorted(lengths, reverse=True)  # longest first, contiguous by length
+    assert all(len(job) == 1 or _padded(job, lengths) <= budget for job in jobs)  # one long input alone may exceed
+    if len(lengths) >= workers and len(set(lengths)) == 1:
+        assert len(jobs) % workers == 0  # equal inputs: every worker gets its share
+    if 0 < len(lengths) <= 14:  # the costliest job is as cheap as any cut into that many jobs allows
+        sizes = sorted(lengths, reverse=True)
+        assert max(_padded(job, lengths) for job in jobs) == _best_cost(sizes, len(jobs), budget)
+
+
+def test_jobs_come_in_multiples_of_the_workers_when_the_budget_splits_a_pass():
+    from translate_cli.backends import plan_jobs
+
+    assert [len(job) for job in plan_jobs([10] * 40, 2, 2048)] == [20, 20]
+    assert [len(job) for job in plan_jobs([100] * 100, 2, 2048)] == [17, 17, 17, 17, 17, 15]
+    assert [len(job) for job in plan_jobs([100] * 100, 1, 2048)] == [20] * 5
+    assert plan_jobs([804, 659, 554], 2, 6 * 1024) == [[0], [1, 2]]
+    assert plan_jobs([5, 3000, 4], 2, 2048) == [[1], [0, 2]]
+
+
+def test_worker_layout_single_threaded_workers_on_cpu_one_on_gpu():
+    from translate_cli.backends.ct2_marian import worker_layout
+
+    assert worker_layout("cpu", threads=2) == (2, 1)
+    assert worker_layout("cpu", threads=1) == (1, 1)
+    assert worker_layout("cpu", threads=16) == (4, 4)
+    assert worker_layout("cpu", threads=6, workers=2) == (2, 3)
+    assert worker_layout("cpu", threads=2, workers=8) == (2, 1)  # never more workers than threads
+    assert worker_layout("cuda", threads=16) == (1, 4)
+
+
 def test_max_new_tokens_option_takes_fixed_and_relative_caps(monkeypatch):
     from translate_cli.errors import ConfigError
     from translate_cli.options import resolve_options

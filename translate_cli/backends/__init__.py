@@ -100,6 +100,43 @@ class RetryDecoding:
         return self.translate_batch(texts, **retry_decoding(self.beams, attempt))
 
 
+def plan_jobs(lengths: Sequence[int], workers: int, budget: int) -> list[list[int]]:
+    """Indices of `lengths` (tokens per input) grouped into engine jobs for `workers` parallel workers.
+
+    Inputs are sorted longest first and cut into contiguous jobs, so a job's padding stays small. A job costs its
+    padded tokens (longest × count) and holds at most `budget` of them (one longer input alone excepted). The
+    pass becomes a multiple of `workers` jobs (as few as the budget allows), cut so that the costliest job is as
+    cheap as possible. On CPU one job per single-threaded worker beats one job over all threads: a decoding step
+    is many small matrix products that gain nothing from a second thread (benchmarks/README.md).
+    """
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
+    if not order:
+        return []
+    sizes = [max(1, lengths[i]) for i in order]
+    workers, budget = max(1, workers), max(1, budget, sizes[0])
+
+    def pack(cap: int) -> list[list[int]]:
+        jobs: list[list[int]] = [[]]
+        for position in range(len(sizes)):
+            job = jobs[-1]
+            if job and sizes[job[0]] * (len(job) + 1) > cap:
+                job = []
+                jobs.append(job)
+            job.append(position)
+        return jobs
+
+    fewest = len(pack(budget))
+    count = min(len(order), workers * math.ceil(fewest / workers))
+    low, high = sizes[0], budget  # the smallest cap that packs into `count` jobs: pack() is monotone in it
+    while low < high:
+        middle = (low + high) // 2
+        if len(pack(middle)) <= count:
+            high = middle
+        else:
+            low = middle + 1
+    return [[order[position] for position in job] for job in pack(low)]
+
+
 def ensure_within_limit(counts: Sequence[int], limit: int) -> None:
     """Summarisers never truncate: an input over the model's limit is the caller's chunking bug, so say so."""
     over = [count for count in counts if count > limit]

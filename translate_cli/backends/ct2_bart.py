@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
-from . import ensure_within_limit
-from .ct2_marian import _notify_terminal, decoding_steps, open_engine, read_json
+from . import ensure_within_limit, plan_jobs
+from .ct2_marian import _notify_terminal, decoding_steps, open_engine, read_json, run_jobs
 
 _ROBERTA_SPECIALS = ("<s>", "<pad>", "</s>", "<unk>", "<mask>")
 
@@ -61,12 +61,13 @@ class CT2BartSummariser:
         beams: int | None = None,
         max_new_tokens: int | None = None,
         min_new_tokens: int | None = None,
-        batch_size: int = 6,  # chunks per engine call; measured: 6 chunks in one call 0.88x the time of 4 + 2
+        batch_size: int = 6,  # chunks per engine job at most; measured on one job: 6 in one 0.88x the time of 4 + 2
         compute_type: str | None = None,
         quantization: str = "int8",
         weights: str | Path | None = None,
         precision: str = "auto",
-        intra_threads: int | None = None,
+        threads: int | None = None,
+        workers: int | None = None,
         notify: Callable[[str], None] | None = None,
     ) -> None:
         model_dir = Path(model_dir)
@@ -93,7 +94,7 @@ class CT2BartSummariser:
         self.target_prefix = [self.tokenizer.id_to_token(int(forced_bos))] if forced_bos is not None else None
         self.engine = open_engine(
             model_dir, device=device, precision=precision, quantization=quantization, compute_type=compute_type,
-            weights=weights, intra_threads=intra_threads, notify=notify,
+            weights=weights, threads=threads, workers=workers, notify=notify,
         )
         self.translator = self.engine.translator  # ctranslate2.Translator
         self._unk_id = self.tokenizer.token_to_id("<unk>")
@@ -131,16 +132,18 @@ class CT2BartSummariser:
         if not texts:
             return []
         batch = self.encode(texts)
-        prefix = [list(self.target_prefix) for _ in batch] if self.target_prefix else None
+        prefixes = [list(self.target_prefix) for _ in batch] if self.target_prefix else None
         limit = max(1, self.max_new_tokens - 1) if self.forced_eos else self.max_new_tokens
-        results = self.translator.translate_batch(
+        # Chunks spread over the engine's workers, at most batch_size chunks (of up to the full input) a job.
+        jobs = plan_jobs([len(tokens) for tokens in batch], self.engine.workers, self.batch_size * self.max_positions)
+        results = run_jobs(
+            self.translator,
             batch,
-            target_prefix=prefix,
+            jobs,
+            [limit] * len(jobs),
+            prefixes,
             beam_size=self.beams,
-            max_batch_size=self.batch_size,
-            batch_type="examples",
             max_input_length=self.max_positions,
-            max_decoding_length=limit,
             min_decoding_length=min(self.min_new_tokens, limit),
             length_penalty=self.length_penalty,
             no_repeat_ngram_size=self.no_repeat_ngram_size,
