@@ -465,7 +465,7 @@ def environment(args: argparse.Namespace) -> dict[str, Any]:
     info: dict[str, Any] = {"python": platform.python_version(), "machine": platform.machine(),
                             "cpu_count": os.cpu_count()}
     try:
-        from translate_cli.backends.ct2_marian import physical_cores
+        from translate_cli.backends import physical_cores
 
         info["physical_cores"] = physical_cores()
     except ImportError:
@@ -645,7 +645,7 @@ class Bench:
         return result
 
     def cores(self) -> int:
-        from translate_cli.backends.ct2_marian import physical_cores
+        from translate_cli.backends import physical_cores
 
         return physical_cores()
 

@@ -137,32 +137,69 @@ def test_summarize_command_on_english(tmp_path):
     assert all(span in text for span in _quoted_spans(data["brief"]["summary"]))
 
 
-def test_torch_relative_cap_cuts_each_output_to_its_own_cap(tiny_marian_dir):
-    from translate_cli.backends.torch_marian import TorchMarianTranslator
+def _record_generate(marian):
+    """Wrap marian.model.generate: per call its cap, thread, and {source ids: generated row}."""
+    import threading
 
-    marian = TorchMarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens="1x+1")
-    caps: list[int] = []
-    rows: list[list[int]] = []
+    calls: list[dict] = []
     generate = marian.model.generate
 
     def recording(**kwargs):
-        caps.append(kwargs["generation_config"].max_new_tokens)
         generated = generate(**kwargs)
-        rows.extend(generated.tolist())
+        sources = [tuple(i for i, m in zip(ids, mask) if m) for ids, mask in
+                   zip(kwargs["input_ids"].tolist(), kwargs["attention_mask"].tolist())]
+        calls.append({"cap": kwargs["generation_config"].max_new_tokens, "thread": threading.get_ident(),
+                      "rows": dict(zip(sources, generated.tolist()))})
         return generated
 
     marian.model.generate = recording
+    return calls
+
+
+def test_torch_relative_cap_cuts_each_output_to_its_own_cap(tiny_marian_dir):
+    from translate_cli.backends.torch_marian import TorchMarianTranslator
+
+    marian = TorchMarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens="1x+1", workers=1)
+    calls = _record_generate(marian)
     long = "Le ministre des Affaires étrangères est arrivé hier soir à Moscou pour deux jours de visite."
     texts = ["Oui.", long, "Non."]
     out = marian.translate_batch(texts)
     counts = marian.count_tokens(texts)
-    assert caps == [counts[1] + 1]  # one generate() call, to the longest source's cap
+    assert [call["cap"] for call in calls] == [counts[1] + 1]  # one generate() call, to the longest source's cap
+    rows = [calls[0]["rows"][tuple(ids)] for ids in marian.tokenizer(texts).input_ids]
     # Each output cut to its own cap: the decoder start token and N-1 words (transformers spends the Nth on </s>).
     decode = marian.tokenizer.decode
     assert out == [decode(row[: 1 + count + 1 - 1], skip_special_tokens=True) for row, count in zip(rows, counts)]
     assert out[0] != decode(rows[0], skip_special_tokens=True)  # random weights ran past the short one's cap
     fixed = TorchMarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens=7)
     assert fixed.cap(3) == fixed.cap(90) == 7
+
+
+def test_torch_workers_run_jobs_in_parallel_each_to_its_own_cap(tiny_marian_dir):
+    import threading
+
+    import torch
+
+    from translate_cli.backends.torch_marian import TorchMarianTranslator
+
+    marian = TorchMarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens="1x+1", workers=2, threads=2)
+    assert (marian.workers, marian.threads_per_worker) == (2, 1)
+    single = TorchMarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens="1x+1", workers=1)
+    calls = _record_generate(marian)
+    long = "Le ministre des Affaires étrangères est arrivé hier soir à Moscou pour deux jours de visite."
+    texts = ["Oui.", long, "Non.", "Le président est parti."]
+    threads_before = torch.get_num_threads()
+    out = marian.translate_batch(texts)
+    counts = marian.count_tokens(texts)
+    # Two jobs: the long sentence alone, the short ones together; each generated to its own longest cap, on
+    # worker threads, and the caller's torch thread count is left as it was.
+    assert sorted(call["cap"] for call in calls) == sorted([counts[1] + 1, max(counts[0], counts[2], counts[3]) + 1])
+    assert sorted(len(call["rows"]) for call in calls) == [1, 3]
+    assert all(call["thread"] != threading.main_thread().ident for call in calls)
+    assert torch.get_num_threads() == threads_before
+    # The same text as one worker given the same jobs one after another.
+    for job in ([1], [0, 2, 3]):
+        assert single.translate_batch([texts[i] for i in job]) == [out[i] for i in job]
 
 
 @pytest.mark.parametrize("backend", ["torch", "ctranslate2"])

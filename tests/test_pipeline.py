@@ -281,10 +281,12 @@ def test_jobs_come_in_multiples_of_the_workers_when_the_budget_splits_a_pass():
     assert [len(job) for job in plan_jobs([100] * 100, 1, 2048)] == [20] * 5
     assert plan_jobs([804, 659, 554], 2, 6 * 1024) == [[0], [1, 2]]
     assert plan_jobs([5, 3000, 4], 2, 2048) == [[1], [0, 2]]
+    assert [len(job) for job in plan_jobs([10] * 40, 2, 2048, max_items=16)] == [10, 10, 10, 10]
+    assert [len(job) for job in plan_jobs([10] * 40, 1, 2048, max_items=16)] == [14, 14, 12]
 
 
 def test_worker_layout_single_threaded_workers_on_cpu_one_on_gpu():
-    from translate_cli.backends.ct2_marian import worker_layout
+    from translate_cli.backends import worker_layout
 
     assert worker_layout("cpu", threads=2) == (2, 1)
     assert worker_layout("cpu", threads=1) == (1, 1)

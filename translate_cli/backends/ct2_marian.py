@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
-from . import LengthCap, RetryDecoding, plan_jobs
+from . import LengthCap, RetryDecoding, plan_jobs, worker_layout
 from .torch_marian import _MAX_SPLIT_TOKENS
 
 # Files whose content decides what the converter writes (hashed: they are small).
@@ -200,33 +200,6 @@ def _convert_main(argv: list[str]) -> None:
 # -------------------------------------------------------------------------------------- device, threads
 
 
-def physical_cores() -> int:
-    """Physical cores this process may use (hyper-threads share a core's vector units: not worth a thread)."""
-    try:
-        allowed = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        allowed = os.cpu_count() or 1
-    cores: set[tuple[str, str]] = set()
-    try:
-        physical = core = ""
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            for line in handle:
-                key, _, value = line.partition(":")
-                key, value = key.strip(), value.strip()
-                if key == "physical id":
-                    physical = value
-                elif key == "core id":
-                    core = value
-                elif not key and core:
-                    cores.add((physical, core))
-                    physical = core = ""
-        if core:
-            cores.add((physical, core))
-    except OSError:
-        pass
-    return max(1, min(allowed, len(cores) or allowed))
-
-
 def pick_device(device: str) -> tuple[str, int]:
     """("cpu" | "cuda", device index) for an Options.device value, without importing torch."""
     import ctranslate2
@@ -272,19 +245,6 @@ class Engine:
     compute_type: str
     workers: int  # jobs run in parallel (CTranslate2 inter_threads)
     threads_per_worker: int  # CTranslate2 intra_threads
-
-
-def worker_layout(device: str, threads: int | None = None, workers: int | None = None) -> tuple[int, int]:
-    """(parallel workers, threads per worker). On CPU, single-threaded workers fed one job each: measured on the
-    stand-ins (2 cores, beam 4), one BART summary took 4.4 s on one thread and 4.9 s on two, and two jobs on two
-    one-thread workers translated the seed article in 0.75x the time of one job on two threads. Up to 4 workers
-    on bigger machines (an article rarely makes more jobs), the remaining cores shared among them. A GPU runs
-    one job at a time."""
-    if device != "cpu":
-        return 1, max(1, min(threads or physical_cores(), 4))
-    threads = max(1, threads or physical_cores())
-    workers = max(1, min(workers or min(threads, 4), threads))
-    return workers, max(1, threads // workers)
 
 
 def open_engine(
