@@ -283,14 +283,18 @@ def worker_ct2_raw(spec: dict[str, Any]) -> None:
     import sentencepiece
 
     t_import = time.perf_counter()
+    inter = int(spec.get("inter_threads") or 1)
     translator = ctranslate2.Translator(spec["ct2_path"], device=spec["device"], compute_type=spec["compute_type"],
-                                        intra_threads=spec["intra_threads"])
+                                        intra_threads=spec["intra_threads"], inter_threads=inter)
     source = sentencepiece.SentencePieceProcessor(model_file=str(Path(spec["marian"]) / "source.spm"))
     target = sentencepiece.SentencePieceProcessor(model_file=str(Path(spec["marian"]) / "target.spm"))
     t_load = time.perf_counter()
     tokens = [pieces + ["</s>"] for pieces in source.encode(spec["sentences"], out_type=str)]
     limit = spec["max_decoding_length"]
-    results = translator.translate_batch(tokens, beam_size=spec["beams"], max_batch_size=spec["max_batch_size"],
+    batch_size = spec["max_batch_size"]
+    if inter > 1:  # enough batches for every worker: the corpus's tokens shared out, within the batch size
+        batch_size = max(max(map(len, tokens)), min(batch_size, -(-sum(map(len, tokens)) // inter)))
+    results = translator.translate_batch(tokens, beam_size=spec["beams"], max_batch_size=batch_size,
                                          batch_type=spec["batch_type"], max_input_length=512,
                                          max_decoding_length=limit, return_scores=False)
     outputs = [target.decode_pieces(r.hypotheses[0]).replace("\u2581", " ").strip() for r in results]
@@ -425,8 +429,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--torch-dtype", default=None, help="transformers baselines' dtype [cpu: float32, cuda: float16]")
     ap.add_argument("--compute-type", default=None, help="CTranslate2 compute type [cpu: int8, cuda: int8_float16]")
     ap.add_argument("--systems",
-                    default="naive,naive-brief-inputs,hf-batched,ct2-raw,ct2-raw-brief-inputs,brief-ct2,brief-torch,"
-                            "brief-ct2-defaults,commands",
+                    default="naive,naive-brief-inputs,hf-batched,ct2-raw,ct2-raw-brief-inputs,"
+                            "ct2-raw-workers-brief-inputs,brief-ct2,brief-torch,brief-ct2-defaults,commands",
                     help="Comma-separated subset to run.")
     ap.add_argument("--lengths", default="1,4,16", help="Article lengths (× the seed article); empty to skip.")
     ap.add_argument("--length-backends", default="ctranslate2,torch")
@@ -446,7 +450,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                     help="Seconds for the whole run: no new part starts after it (0: none). Partial JSON is kept.")
     ap.add_argument("--repeat", type=int, default=1,
                     help="Runs of each --repeat-systems system, interleaved; the fastest is reported (all kept).")
-    ap.add_argument("--repeat-systems", default="ct2-raw,ct2-raw-brief-inputs,brief-ct2")
+    ap.add_argument("--repeat-systems", default="ct2-raw,ct2-raw-brief-inputs,ct2-raw-workers-brief-inputs,brief-ct2")
     ap.add_argument("--wait-idle", type=float, default=0,
                     help="Before each timed process, wait up to this many seconds for other processes to go quiet.")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
@@ -625,13 +629,15 @@ class Bench:
             sentences = self.brief_inputs if system == "naive-brief-inputs" else self.sentences
             result = self.run(system, "hf", mode="batched" if system == "hf-batched" else "naive",
                               sentences=sentences)
-        elif system in ("ct2-raw", "ct2-raw-brief-inputs"):
+        elif system in ("ct2-raw", "ct2-raw-brief-inputs", "ct2-raw-workers-brief-inputs"):
             kind, _, size = a.ct2_batch.partition(":")
             sentences = self.sentences if system == "ct2-raw" else self.brief_inputs
             limit = a.max_new_tokens - 1  # the model forces </s> as the last token: brief decodes N-1 words
-            result = self.run(system, "ct2-raw", ct2_path=self.ct2_path, intra_threads=self.cores(),
-                              max_decoding_length=limit, batch_type=kind, max_batch_size=int(size or 0),
-                              sentences=sentences)
+            # -workers: the raw engine set up as brief sets it up on CPU (one single-threaded worker per core)
+            workers = self.cores() if system == "ct2-raw-workers-brief-inputs" else 1
+            result = self.run(system, "ct2-raw", ct2_path=self.ct2_path, intra_threads=self.cores() // workers,
+                              inter_threads=workers, max_decoding_length=limit, batch_type=kind,
+                              max_batch_size=int(size or 0), sentences=sentences)
         elif system in ("brief-ct2", "brief-ct2-bs64", "brief-torch", "brief-ct2-defaults"):
             backend = "torch" if system == "brief-torch" else "ctranslate2"
             output = self.work / f"{system}.json"
@@ -772,6 +778,9 @@ class Bench:
                 # The same model inputs on both sides (brief's two passes): what is left is pipeline overhead.
                 out[f"{name.replace('-', '_')}_vs_raw_ct2_same_inputs_process"] = _ratio(
                     s["ct2-raw-brief-inputs"]["process_s"], s[name]["process_s"])
+            if name in s and "ct2-raw-workers-brief-inputs" in s:
+                out[f"{name.replace('-', '_')}_vs_raw_ct2_workers_same_inputs_process"] = _ratio(
+                    s["ct2-raw-workers-brief-inputs"]["process_s"], s[name]["process_s"])
             if name in s and "ct2-raw" in s:
                 out[f"{name.replace('-', '_')}_vs_raw_ct2_tokens_per_s_process"] = _ratio(
                     tok_per_s(s[name], True), tok_per_s(s["ct2-raw"], True))

@@ -246,6 +246,17 @@ def test_pipeline_gives_the_engines_workers_a_whole_pass_at_once(tiny_marian_dir
     assert not recording.awaited_before_submit
 
 
+def test_threads_option_sets_the_engines_workers(tiny_marian_dir, tiny_bart_dir, converted_cache, monkeypatch):
+    monkeypatch.setenv("BRIEF_CACHE", str(converted_cache))
+    brief = translate_cli.load(str(tiny_marian_dir), backend="ctranslate2", device="cpu", threads=1,
+                               summarizer=str(tiny_bart_dir))
+    assert (brief.translator.engine.workers, brief.translator.engine.threads_per_worker) == (1, 1)
+    assert (brief.summariser.engine.workers, brief.summariser.engine.threads_per_worker) == (1, 1)
+    two = CT2MarianTranslator(tiny_marian_dir, device="cpu", threads=2)
+    assert (two.engine.workers, two.engine.threads_per_worker) == (2, 1)
+    assert two.translator.num_translators == 2  # two replicas (inter_threads) in the CTranslate2 pool
+
+
 def test_random_model_output_equals_torch_at_the_cap(tiny_marian_dir, cache):
     import torch
     from transformers import MarianMTModel, MarianTokenizer

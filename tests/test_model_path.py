@@ -156,6 +156,48 @@ def _record_generate(marian):
     return calls
 
 
+@pytest.mark.parametrize("kind", ["marian", "bart"])
+def test_beam_search_without_cross_attention_reorder_gives_the_same_tokens(kind, tiny_marian_dir, tiny_bart_dir):
+    import copy
+
+    import torch
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    from translate_cli.backends.torch_marian import beam_generate
+
+    directory = tiny_marian_dir if kind == "marian" else tiny_bart_dir
+    tokenizer = AutoTokenizer.from_pretrained(str(directory))
+    model = AutoModelForSeq2SeqLM.from_pretrained(str(directory)).eval()
+    texts = (["Le ministre est arrivé à Moscou lundi.", "Oui.", "Les discussions ont duré toute la nuit à Paris."]
+             if kind == "marian" else ["The minister arrived in Moscow on Monday. Talks went on late.", "Yes."])
+    inputs = tokenizer(texts, return_tensors="pt", padding=True)
+    settings = copy.copy(model.generation_config)
+    settings.num_beams, settings.max_new_tokens, settings.min_length = 4, 12, 0
+    index_select = torch.Tensor.index_select
+
+    def counted(generate):
+        calls: list[int] = []
+
+        def counting(self, *args, **kwargs):
+            calls.append(1)
+            return index_select(self, *args, **kwargs)
+
+        torch.Tensor.index_select = counting
+        try:
+            with torch.inference_mode():
+                return generate(), len(calls)
+        finally:
+            torch.Tensor.index_select = index_select
+
+    expected, plain_reorders = counted(lambda: model.generate(**inputs, generation_config=settings))
+    ours, our_reorders = counted(lambda: beam_generate(model, inputs, settings))
+    assert torch.equal(ours, expected)
+    # Keys and values of the self-attention cache only: 2 index_selects per layer and step where plain generate
+    # makes 4.
+    steps_times_layers = (ours.shape[1] - 2) * model.config.decoder_layers
+    assert our_reorders <= 2 * steps_times_layers + 4 < plain_reorders
+
+
 def test_torch_relative_cap_cuts_each_output_to_its_own_cap(tiny_marian_dir):
     from translate_cli.backends.torch_marian import TorchMarianTranslator
 
@@ -221,12 +263,12 @@ def test_summarize_command_with_a_model_on_each_backend(tmp_path, tiny_bart_dir,
         encoding="utf-8",
     )
     result = CliRunner().invoke(cli, ["summarize", str(article), "--summarizer", str(tiny_bart_dir), "--backend",
-                                      backend, "--max-new-tokens", "12", "--format", "json"])
+                                      backend, "--max-new-tokens", "12", "--threads", "1", "--format", "json"])
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["brief"]["chunks"] == 1 and data["brief"]["input_tokens"] > 0  # the model was given the text
     assert received == [{"device": "auto", "max_new_tokens": 12, "ctranslate2": backend == "ctranslate2",
-                         "precision": "auto"}]
+                         "precision": "auto", "threads": 1}]
     text = article.read_text(encoding="utf-8")
     assert data["brief"]["quotes"] and all(q["text"] in text for q in data["brief"]["quotes"])
     assert all(span in text for span in _quoted_spans(data["brief"]["summary"]))
@@ -249,6 +291,21 @@ def test_torch_path_runs_int8_on_cpu_unless_float32_is_asked(overfit_marian_dir)
     sources, targets = [p[0] for p in OVERFIT_PAIRS], [p[1] for p in OVERFIT_PAIRS]
     # int8 weights keep the overfit model's exact translations.
     assert fast.translate_batch(sources) == targets == full.translate_batch(sources)
+
+
+def test_threads_option_is_validated_and_reaches_the_torch_workers(tiny_marian_dir):
+    from translate_cli.backends.torch_marian import TorchMarianTranslator
+    from translate_cli.errors import ConfigError
+    from translate_cli.options import resolve_options
+
+    assert resolve_options({}).threads == 0
+    assert resolve_options({}, environ={"BRIEF_THREADS": "3"}).threads == 3
+    with pytest.raises(ConfigError, match="threads"):
+        resolve_options({"threads": -1})
+    result = CliRunner().invoke(cli, ["translate", str(SEED), "--threads", "0"])
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    one = TorchMarianTranslator(tiny_marian_dir, device="cpu", threads=1)
+    assert (one.workers, one.threads_per_worker) == (1, 1)
 
 
 def test_precision_option_is_validated():

@@ -29,12 +29,13 @@ class Options:
     summarizer: str = "auto"
     device: str = "auto"
     beams: int = 0  # 0: the model's generation_config
-    batch_size: int = 0  # 0: the engine's preference (16 for torch, a whole pass for CTranslate2)
+    batch_size: int = 0  # 0: a whole pass per call, cut into jobs for the engine's workers
     batch_tokens: int = 0  # 0: the engine's preference
     max_new_tokens: str = "0"  # new tokens per model input: N fixed, Rx or Rx+N relative to it, 0: 2x+16
     quotes: str = "curly"
     backend: str = "auto"
     precision: str = "auto"  # auto: int8 weights on CPU, half precision on GPU; float32: full precision
+    threads: int = 0  # CPU threads for the models (0: every physical core this process may use)
     brief: bool = True  # write a headline, summary and key quotes after translating
     retries: int = 1  # re-translations of a sentence that loops, echoes French or has an odd length (0: off)
 
@@ -49,7 +50,7 @@ class Options:
             LengthCap.parse(self.max_new_tokens)
         except ValueError as exc:
             raise ConfigError(f"max_new_tokens: {exc}") from None
-        for name in ("beams", "retries", "batch_size", "batch_tokens"):
+        for name in ("beams", "retries", "batch_size", "batch_tokens", "threads"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be 0 or more, not {getattr(self, name)}")
         device = self.device

@@ -89,6 +89,7 @@ class Brief:
                 device=self.options.device,
                 ctranslate2=use_ctranslate2(self.options.backend),
                 precision=self.options.precision,
+                threads=self.options.threads or None,
             )
             self.models = {**self.models, "summarizer": described}
             self.load_warnings += tuple(warnings)
@@ -275,6 +276,7 @@ def load_translator(options: Options) -> tuple[Translator, dict[str, Any], tuple
         "beams": options.beams or None,
         "max_new_tokens": options.max_new_tokens,
         "precision": options.precision,
+        "threads": options.threads or None,
     }
     if use_ctranslate2(options.backend):
         from .backends.ct2_marian import CT2MarianTranslator

@@ -1037,6 +1037,7 @@ def load_summariser(
     max_new_tokens: int | None = None,
     ctranslate2: bool = False,
     precision: str = "auto",
+    threads: int | None = None,
 ) -> tuple[Summariser | None, dict[str, Any], list[str]]:
     """--summarizer SPEC → (summariser or None for extractive, its description for Result.models, warnings).
 
@@ -1055,6 +1056,7 @@ def load_summariser(
         resolved = models.resolve(None if auto else spec, "summarizer")
         settings = {
             "device": device, "max_new_tokens": max_new_tokens, "weights": resolved.weights, "precision": precision,
+            "threads": threads,
         }
         summariser: Summariser
         if ctranslate2:

@@ -20,9 +20,9 @@ class LengthCap:
     sentence's length instead of running to the model's 512. "--max-new-tokens 40" is a fixed cap, "1x+4"
     a relative one: each piece of a sentence translated in pieces gets a cap for its own length.
 
-    Engines take one length limit per call: a batch is generated to its longest source's cap and each output is
-    then cut to its own. Calls grouped by cap would cost more: on CPU a decoding step of a bigger batch costs far
-    less than a second step, and real outputs stop at </s> well before any cap.
+    Engines take one length limit per call: a job (plan_jobs: inputs of similar length) is generated to its
+    longest source's cap and each output is then cut to its own. Jobs made per cap would cost more: a decoding
+    step of a bigger batch costs less than a second step, and real outputs stop at </s> well before any cap.
     """
 
     ratio: float = 2.0

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..errors import ModelError
 from . import ensure_within_limit
-from .torch_marian import compute_dtype, pick_device, prepare_model
+from .torch_marian import beam_generate, compute_dtype, pick_device, prepare_model, torch_threads
 
 # What generate() takes from the model's generation_config; recorded so a run says how it summarised.
 _SETTINGS = ("num_beams", "min_length", "max_length", "length_penalty", "no_repeat_ngram_size", "early_stopping")
@@ -31,6 +31,7 @@ class TorchBartSummariser:
         batch_size: int = 4,
         weights: Path | None = None,
         precision: str = "auto",
+        threads: int | None = None,
     ) -> None:
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
         from transformers.utils import logging as hf_logging
@@ -63,6 +64,7 @@ class TorchBartSummariser:
         self.max_input_tokens = self.max_positions - self.tokenizer.num_special_tokens_to_add(pair=False)
         self.max_new_tokens = max_new_tokens
         self.batch_size = batch_size
+        self.threads = threads if self.device == "cpu" else None  # None: torch's own setting
         generation = self.model.generation_config
         self.settings: dict[str, Any] = {key: getattr(generation, key, None) for key in _SETTINGS}
         if max_new_tokens:
@@ -89,8 +91,8 @@ class TorchBartSummariser:
             batch_ids = order[start: start + self.batch_size]
             batch = self.tokenizer([texts[i] for i in batch_ids], return_tensors="pt", padding=True)
             batch = {key: value.to(self.device) for key, value in batch.items()}
-            with torch.inference_mode():
-                generated = self.model.generate(**batch, generation_config=settings)
+            with torch.inference_mode(), torch_threads(self.threads):
+                generated = beam_generate(self.model, batch, settings)
             for i, text in zip(batch_ids, self.tokenizer.batch_decode(generated, skip_special_tokens=True)):
                 outputs[i] = text.strip()
         return outputs

@@ -22,6 +22,8 @@ from ..options import BACKENDS, PRECISIONS, QUOTE_STYLES
               help="Engine: auto = CTranslate2 when installed (int8 CPU, int8_float16 GPU), else torch.")
 @click.option("--precision", type=click.Choice(PRECISIONS),
               help="auto: int8 weights on CPU, half precision on GPU (fast); float32: full precision [default: auto].")
+@click.option("--threads", type=click.IntRange(min=1),
+              help="CPU threads for the models [default: every physical core].")
 @click.option("--max-new-tokens", type=click.IntRange(min=1),
               help="Cap on the summary's tokens [default: the model's generation_config].")
 @click.option("--quotes", type=click.Choice(QUOTE_STYLES), help="Quotation marks around key quotes [default: curly].")
@@ -53,6 +55,7 @@ def summarize(file: str | None, fmt: str, quiet: bool, max_new_tokens: int | Non
         max_new_tokens=max_new_tokens,
         ctranslate2=use_ctranslate2(options.backend),
         precision=options.precision,
+        threads=options.threads or None,
     )
     result = result_from_english(source.text, source=source.source)
     brief = summarise_result(result, summariser)

@@ -37,7 +37,7 @@ def _render(fmt: str, result) -> str:
 @click.option("--device", help="auto | cpu | cuda | cuda:N  [default: auto]")
 @click.option("--beams", type=click.IntRange(min=1), help="Beam size [default: the model's, 4 for opus-mt].")
 @click.option("--batch-size", type=click.IntRange(min=1),
-              help="Sentences per model call [default: 16 torch; CTranslate2 batches a whole pass itself].")
+              help="Sentences per model call [default: a whole pass, shared out among the engine's workers].")
 @click.option("--max-new-tokens", metavar="CAP",
               help="Generated tokens per model input: N, or Rx / Rx+N relative to its source tokens "
                    "[default: 2x+16].")
@@ -46,6 +46,8 @@ def _render(fmt: str, result) -> str:
               help="Engine: auto = CTranslate2 when installed (int8 CPU, int8_float16 GPU), else torch.")
 @click.option("--precision", type=click.Choice(PRECISIONS),
               help="auto: int8 weights on CPU, half precision on GPU (fast); float32: full precision [default: auto].")
+@click.option("--threads", type=click.IntRange(min=1),
+              help="CPU threads for the models [default: every physical core].")
 @click.option("--brief/--no-brief", default=None,
               help="Write a brief (headline, summary, key quotes) before the translation [default: on].")
 @click.option("--summarizer", help="auto | extractive | a models.lock name | a repo id | a local directory.")
