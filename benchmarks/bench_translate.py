@@ -634,7 +634,7 @@ class Bench:
             sentences = self.sentences if system == "ct2-raw" else self.brief_inputs
             limit = a.max_new_tokens - 1  # the model forces </s> as the last token: brief decodes N-1 words
             # -workers: the raw engine set up as brief sets it up on CPU (one single-threaded worker per core)
-            workers = self.cores() if system == "ct2-raw-workers-brief-inputs" else 1
+            workers = self.cores() if system == "ct2-raw-workers-brief-inputs" and a.device == "cpu" else 1
             result = self.run(system, "ct2-raw", ct2_path=self.ct2_path, intra_threads=self.cores() // workers,
                               inter_threads=workers, max_decoding_length=limit, batch_type=kind,
                               max_batch_size=int(size or 0), sentences=sentences)
