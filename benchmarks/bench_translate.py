@@ -292,7 +292,7 @@ def worker_ct2_raw(spec: dict[str, Any]) -> None:
     tokens = [pieces + ["</s>"] for pieces in source.encode(spec["sentences"], out_type=str)]
     limit = spec["max_decoding_length"]
     batch_size = spec["max_batch_size"]
-    if inter > 1:  # enough batches for every worker: the corpus's tokens shared out, within the batch size
+    if inter > 1 and spec["batch_type"] == "tokens" and batch_size > 0:  # a token batch for every worker
         batch_size = max(max(map(len, tokens)), min(batch_size, -(-sum(map(len, tokens)) // inter)))
     results = translator.translate_batch(tokens, beam_size=spec["beams"], max_batch_size=batch_size,
                                          batch_type=spec["batch_type"], max_input_length=512,

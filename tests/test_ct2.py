@@ -213,21 +213,24 @@ def test_relative_cap_cuts_each_output_to_its_own_cap(tiny_marian_dir, converted
 
 def test_each_job_decodes_to_its_own_longest_cap(tiny_marian_dir, converted_cache, monkeypatch):
     monkeypatch.setenv("BRIEF_CACHE", str(converted_cache))
-    marian = CT2MarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens="1x+2", workers=2)
-    assert marian.engine.workers == 2 and marian.engine.threads_per_worker >= 1
+    marian = CT2MarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens="1x+2", threads=2, workers=2)
+    assert (marian.engine.workers, marian.engine.threads_per_worker) == (2, 1)
     recording = marian.translator = RecordingEngine(marian.translator)
     long = "Le ministre des Affaires étrangères est arrivé hier soir à Moscou pour deux jours."
-    texts = [long, "Oui.", "Non."]
+    texts = ["Oui.", long, "Non merci."]  # not in length order: outputs must still come back in input order
     out = marian.translate_batch(texts)
     counts = marian.count_tokens(texts)
     # Two workers: the long sentence is one job, the two short ones the other, each with its own limit.
     assert sorted((size, settings["max_decoding_length"]) for size, settings in recording.calls) == sorted(
-        [(1, counts[0] + 2 - 1), (2, max(counts[1:]) + 2 - 1)]
+        [(1, counts[1] + 2 - 1), (2, max(counts[0], counts[2]) + 2 - 1)]
     )
     assert all(settings["asynchronous"] and settings["max_batch_size"] == 0 for _, settings in recording.calls)
     assert not recording.awaited_before_submit
-    assert len(out) == 3 and all(out)
     assert marian.generated_tokens <= sum(c + 2 for c in counts)
+    # Each output is its own input's: the same as one worker translating that job alone.
+    single = CT2MarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens="1x+2", threads=1)
+    assert single.translate_batch([long]) == [out[1]]
+    assert single.translate_batch([texts[0], texts[2]]) == [out[0], out[2]]
 
 
 def test_pipeline_gives_the_engines_workers_a_whole_pass_at_once(tiny_marian_dir, converted_cache, monkeypatch):

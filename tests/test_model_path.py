@@ -141,6 +141,8 @@ def _record_generate(marian):
     """Wrap marian.model.generate: per call its cap, thread, and {source ids: generated row}."""
     import threading
 
+    import torch
+
     calls: list[dict] = []
     generate = marian.model.generate
 
@@ -149,7 +151,7 @@ def _record_generate(marian):
         sources = [tuple(i for i, m in zip(ids, mask) if m) for ids, mask in
                    zip(kwargs["input_ids"].tolist(), kwargs["attention_mask"].tolist())]
         calls.append({"cap": kwargs["generation_config"].max_new_tokens, "thread": threading.get_ident(),
-                      "rows": dict(zip(sources, generated.tolist()))})
+                      "torch_threads": torch.get_num_threads(), "rows": dict(zip(sources, generated.tolist()))})
         return generated
 
     marian.model.generate = recording
@@ -226,7 +228,7 @@ def test_torch_workers_run_jobs_in_parallel_each_to_its_own_cap(tiny_marian_dir)
 
     marian = TorchMarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens="1x+1", workers=2, threads=2)
     assert (marian.workers, marian.threads_per_worker) == (2, 1)
-    single = TorchMarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens="1x+1", workers=1)
+    single = TorchMarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens="1x+1", workers=1, threads=1)
     calls = _record_generate(marian)
     long = "Le ministre des Affaires étrangères est arrivé hier soir à Moscou pour deux jours de visite."
     texts = ["Oui.", long, "Non.", "Le président est parti."]
@@ -242,6 +244,10 @@ def test_torch_workers_run_jobs_in_parallel_each_to_its_own_cap(tiny_marian_dir)
     # The same text as one worker given the same jobs one after another.
     for job in ([1], [0, 2, 3]):
         assert single.translate_batch([texts[i] for i in job]) == [out[i] for i in job]
+    assert all(call["torch_threads"] == 1 for call in calls)  # each worker its share of the two cores
+    calls.clear()
+    marian.translate_batch(["Oui."])  # a lone job runs on the calling thread with every worker's share
+    assert [call["torch_threads"] for call in calls] == [2] and torch.get_num_threads() == threads_before
 
 
 @pytest.mark.parametrize("backend", ["torch", "ctranslate2"])

@@ -291,6 +291,11 @@ def test_worker_layout_single_threaded_workers_on_cpu_one_on_gpu():
     assert worker_layout("cpu", threads=2) == (2, 1)
     assert worker_layout("cpu", threads=1) == (1, 1)
     assert worker_layout("cpu", threads=16) == (4, 4)
+    assert worker_layout("cpu", threads=3) == (3, 1)
+    assert worker_layout("cpu", threads=5) == (4, 1)
+    assert worker_layout("cpu", threads=6) == (3, 2)
+    assert worker_layout("cpu", threads=7) == (3, 2)
+    assert worker_layout("cpu", threads=15) == (3, 5)
     assert worker_layout("cpu", threads=6, workers=2) == (2, 3)
     assert worker_layout("cpu", threads=2, workers=8) == (2, 1)  # never more workers than threads
     assert worker_layout("cuda", threads=16) == (1, 4)

@@ -131,13 +131,17 @@ def physical_cores() -> int:
 def worker_layout(device: str, threads: int | None = None, workers: int | None = None) -> tuple[int, int]:
     """(parallel workers, threads per worker). On CPU, single-threaded workers fed one job each: measured on the
     stand-ins (2 cores, beam 4), one BART summary took 4.4 s on one thread and 4.9 s on two, and two jobs on two
-    one-thread workers translated the seed article in 0.75x the time of one job on two threads. Up to 4 workers
-    on bigger machines (an article rarely makes more jobs), the remaining cores shared among them. A GPU runs
-    one job at a time."""
+    one-thread workers translated the seed article in 0.75x the time of one job on two threads. On bigger
+    machines 2 to 4 workers (an article rarely makes more jobs) sharing the cores evenly, as many cores used as
+    an even share allows (6 → 3 × 2, 16 → 4 × 4, 5 → 4 × 1). A GPU runs one job at a time."""
     if device != "cpu":
         return 1, max(1, min(threads or physical_cores(), 4))
     threads = max(1, threads or physical_cores())
-    workers = max(1, min(workers or min(threads, 4), threads))
+    if workers:
+        workers = max(1, min(workers, threads))
+    else:
+        choices = range(min(threads, 2), min(threads, 4) + 1)
+        workers = max(choices, key=lambda w: (w * (threads // w), w))
     return workers, max(1, threads // workers)
 
 
@@ -146,10 +150,10 @@ def plan_jobs(lengths: Sequence[int], workers: int, budget: int, max_items: int 
 
     Inputs are sorted longest first and cut into contiguous jobs, so a job's padding stays small. A job costs its
     padded tokens (longest × count) and holds at most `budget` of them (one longer input alone excepted) and at
-    most `max_items` inputs (0: no limit). The
-    pass becomes a multiple of `workers` jobs (as few as the budget allows), cut so that the costliest job is as
-    cheap as possible. On CPU one job per single-threaded worker beats one job over all threads: a decoding step
-    is many small matrix products that gain nothing from a second thread (benchmarks/README.md).
+    most `max_items` inputs (0: no limit). The pass is cut into at most a multiple of `workers` jobs (the fewest
+    the budget allows, rounded up), so that the costliest job is as cheap as possible; fewer jobs when more would
+    not make it cheaper. On CPU one job per single-threaded worker beats one job over all threads: a decoding
+    step is many small matrix products that gain nothing from a second thread (benchmarks/README.md).
     """
     order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
     if not order:

@@ -135,7 +135,8 @@ class CT2BartSummariser:
         prefixes = [list(self.target_prefix) for _ in batch] if self.target_prefix else None
         limit = max(1, self.max_new_tokens - 1) if self.forced_eos else self.max_new_tokens
         # Chunks spread over the engine's workers, at most batch_size chunks (of up to the full input) a job.
-        jobs = plan_jobs([len(tokens) for tokens in batch], self.engine.workers, self.batch_size * self.max_positions)
+        jobs = plan_jobs([len(tokens) for tokens in batch], self.engine.workers, self.batch_size * self.max_positions,
+                         max_items=self.batch_size)
         results = run_jobs(
             self.translator,
             batch,

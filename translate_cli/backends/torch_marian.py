@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import threading
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -36,23 +37,44 @@ def prepare_model(model, device: str, precision: str = "auto"):
     return model, False
 
 
+_THREADS_LOCK = threading.RLock()
+
+
 @contextmanager
 def torch_threads(count: int | None) -> Iterator[None]:
-    """torch's intra-op threads set to `count` (None: left alone) for the block, then restored for the caller."""
+    """torch's intra-op threads set to `count` (None: left alone) for the block, then restored for the caller.
+
+    The setting is process-wide: callers in other threads wait on a lock rather than interleave their changes."""
     if not count:
         yield
         return
     import torch
 
-    previous = torch.get_num_threads()
-    torch.set_num_threads(count)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
+    with _THREADS_LOCK:
+        previous = torch.get_num_threads()
+        torch.set_num_threads(count)
+        try:
+            yield
+        finally:
+            torch.set_num_threads(previous)
 
 
-_CACHE_KEYWORD: list[str] = ["cache"]  # generate()'s name for a caller's cache: "cache" since transformers 5.x
+_CACHE_KEYWORD: list[str] = ["cache"]  # generate()'s name for a caller's cache ("cache" in recent 5.x releases)
+_SHARED_CROSS_CACHE: list[Any] = []
+
+
+def _shared_cross_cache() -> Any:
+    """An empty EncoderDecoderCache whose beam reordering leaves the cross-attention keys/values alone."""
+    from transformers.cache_utils import DynamicCache, EncoderDecoderCache
+
+    if not _SHARED_CROSS_CACHE:
+
+        class SharedCrossAttentionCache(EncoderDecoderCache):
+            def reorder_cache(self, beam_idx: Any) -> None:
+                self.self_attention_cache.reorder_cache(beam_idx)
+
+        _SHARED_CROSS_CACHE.append(SharedCrossAttentionCache)
+    return _SHARED_CROSS_CACHE[0](DynamicCache(), DynamicCache())
 
 
 def beam_generate(model: Any, inputs: dict[str, Any], settings: Any) -> Any:
@@ -62,23 +84,16 @@ def beam_generate(model: Any, inputs: dict[str, Any], settings: Any) -> Any:
     copies of the source's cross-attention keys/values, so reordering them (an index_select of every layer's
     cache at every step) changes nothing; skipping it gives the same tokens (tested) and, on the opus-mt stand-in
     (16 sentences, beam 4, one thread), 0.82x the generation time."""
-    from transformers.cache_utils import DynamicCache, EncoderDecoderCache
-
-    class SharedCrossAttentionCache(EncoderDecoderCache):
-        def reorder_cache(self, beam_idx: Any) -> None:
-            self.self_attention_cache.reorder_cache(beam_idx)
-
-    def run(keyword: str) -> Any:
-        cache = SharedCrossAttentionCache(DynamicCache(), DynamicCache())
-        return model.generate(**inputs, generation_config=settings, **{keyword: cache})
-
+    keyword = _CACHE_KEYWORD[0]
     try:
-        return run(_CACHE_KEYWORD[0])
-    except (TypeError, ValueError) as exc:
-        if _CACHE_KEYWORD[0] != "cache" or "cache" not in str(exc):
+        return model.generate(**inputs, generation_config=settings, **{keyword: _shared_cross_cache()})
+    except ValueError as exc:
+        # A transformers 5 release before the keyword was renamed rejects it as an unused model kwarg.
+        if keyword != "cache" or "model_kwargs" not in str(exc) or "'cache'" not in str(exc):
             raise
-        _CACHE_KEYWORD[0] = "past_key_values"  # an earlier transformers 5 release
-        return run(_CACHE_KEYWORD[0])
+    generated = model.generate(**inputs, generation_config=settings, past_key_values=_shared_cross_cache())
+    _CACHE_KEYWORD[0] = "past_key_values"
+    return generated
 
 
 def pick_device(device: str) -> str:
@@ -166,7 +181,9 @@ class TorchMarianTranslator(RetryDecoding):
             return []
         jobs = plan_jobs(self.count_tokens(texts), self.workers, self.job_tokens, self.job_size)
         outputs: list[str] = [""] * len(texts)
-        with torch_threads(self.threads_per_worker if self.device == "cpu" else None):  # restored afterwards
+        # Each worker its share of the cores; a lone job all of them (restored afterwards).
+        share = self.threads_per_worker * (self.workers if len(jobs) == 1 else 1)
+        with torch_threads(share if self.device == "cpu" else None):
             if self.workers == 1 or len(jobs) == 1:
                 done = [self._generate([texts[i] for i in job], decoding) for job in jobs]
             else:
