@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from ..errors import UsageError
-from ..options import BACKENDS, PRECISIONS, QUOTE_STYLES
+from ..options import QUOTE_STYLES
+from .translate_cmd import engine_options
 
 
 @click.command("summarize", context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,12 +19,7 @@ from ..options import BACKENDS, PRECISIONS, QUOTE_STYLES
               show_default=True, help="Output format.")
 @click.option("--summarizer", help="auto | extractive | a models.lock name | a repo id | a local directory.")
 @click.option("--device", help="auto | cpu | cuda | cuda:N  [default: auto]")
-@click.option("--backend", type=click.Choice(BACKENDS),
-              help="Engine: auto = CTranslate2 when installed (int8 CPU, int8_float16 GPU), else torch.")
-@click.option("--precision", type=click.Choice(PRECISIONS),
-              help="auto: int8 weights on CPU, half precision on GPU (fast); float32: full precision [default: auto].")
-@click.option("--threads", type=click.IntRange(min=1),
-              help="CPU threads for the models [default: every physical core].")
+@engine_options
 @click.option("--max-new-tokens", type=click.IntRange(min=1),
               help="Cap on the summary's tokens [default: the model's generation_config].")
 @click.option("--quotes", type=click.Choice(QUOTE_STYLES), help="Quotation marks around key quotes [default: curly].")

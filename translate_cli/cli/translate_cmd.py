@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,6 +15,21 @@ from ..errors import ExitStatus, UsageError
 from ..options import BACKENDS, PRECISIONS, QUOTE_STYLES
 from ..writers import WRITERS
 from .progress import Reporter
+
+
+def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--backend, --precision and --threads: how the models run, the same for every command that loads one."""
+    for option in reversed((
+        click.option("--backend", type=click.Choice(BACKENDS),
+                     help="Engine: auto = CTranslate2 when installed (int8 CPU, int8_float16 GPU), else torch."),
+        click.option("--precision", type=click.Choice(PRECISIONS),
+                     help="auto: int8 weights on CPU, half precision on GPU (fast); float32: full precision "
+                          "[default: auto]."),
+        click.option("--threads", type=click.IntRange(min=1),
+                     help="CPU threads for the models [default: every physical core]."),
+    )):
+        command = option(command)
+    return command
 
 
 def _render(fmt: str, result) -> str:
@@ -42,12 +59,7 @@ def _render(fmt: str, result) -> str:
               help="Generated tokens per model input: N, or Rx / Rx+N relative to its source tokens "
                    "[default: 2x+16].")
 @click.option("--quotes", type=click.Choice(QUOTE_STYLES), help="English quotation marks [default: curly].")
-@click.option("--backend", type=click.Choice(BACKENDS),
-              help="Engine: auto = CTranslate2 when installed (int8 CPU, int8_float16 GPU), else torch.")
-@click.option("--precision", type=click.Choice(PRECISIONS),
-              help="auto: int8 weights on CPU, half precision on GPU (fast); float32: full precision [default: auto].")
-@click.option("--threads", type=click.IntRange(min=1),
-              help="CPU threads for the models [default: every physical core].")
+@engine_options
 @click.option("--brief/--no-brief", default=None,
               help="Write a brief (headline, summary, key quotes) before the translation [default: on].")
 @click.option("--summarizer", help="auto | extractive | a models.lock name | a repo id | a local directory.")
