@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import threading
 import warnings
 from collections.abc import Iterator, Sequence
@@ -59,22 +60,20 @@ def torch_threads(count: int | None) -> Iterator[None]:
             torch.set_num_threads(previous)
 
 
-_CACHE_KEYWORD: list[str] = ["cache"]  # generate()'s name for a caller's cache ("cache" in recent 5.x releases)
-_SHARED_CROSS_CACHE: list[Any] = []
+_cache_keyword = "cache"  # generate()'s name for a caller's cache ("past_key_values" before a 5.x release)
 
 
-def _shared_cross_cache() -> Any:
-    """An empty EncoderDecoderCache whose beam reordering leaves the cross-attention keys/values alone."""
-    from transformers.cache_utils import DynamicCache, EncoderDecoderCache
+@functools.cache
+def _shared_cross_cache_class() -> type:
+    from transformers.cache_utils import EncoderDecoderCache
 
-    if not _SHARED_CROSS_CACHE:
+    class SharedCrossAttentionCache(EncoderDecoderCache):
+        """Beam reordering that leaves the cross-attention keys/values alone (see beam_generate)."""
 
-        class SharedCrossAttentionCache(EncoderDecoderCache):
-            def reorder_cache(self, beam_idx: Any) -> None:
-                self.self_attention_cache.reorder_cache(beam_idx)
+        def reorder_cache(self, beam_idx: Any) -> None:
+            self.self_attention_cache.reorder_cache(beam_idx)
 
-        _SHARED_CROSS_CACHE.append(SharedCrossAttentionCache)
-    return _SHARED_CROSS_CACHE[0](DynamicCache(), DynamicCache())
+    return SharedCrossAttentionCache
 
 
 def beam_generate(model: Any, inputs: dict[str, Any], settings: Any) -> Any:
@@ -84,16 +83,24 @@ def beam_generate(model: Any, inputs: dict[str, Any], settings: Any) -> Any:
     copies of the source's cross-attention keys/values, so reordering them (an index_select of every layer's
     cache at every step) changes nothing; skipping it gives the same tokens (tested) and, on the opus-mt stand-in
     (16 sentences, beam 4, one thread), 0.82x the generation time."""
-    keyword = _CACHE_KEYWORD[0]
-    try:
-        return model.generate(**inputs, generation_config=settings, **{keyword: _shared_cross_cache()})
-    except ValueError as exc:
-        # A transformers 5 release before the keyword was renamed rejects it as an unused model kwarg.
-        if keyword != "cache" or "model_kwargs" not in str(exc) or "'cache'" not in str(exc):
-            raise
-    generated = model.generate(**inputs, generation_config=settings, past_key_values=_shared_cross_cache())
-    _CACHE_KEYWORD[0] = "past_key_values"
-    return generated
+    global _cache_keyword
+    from transformers.cache_utils import DynamicCache
+
+    def generate(keyword: str) -> Any:
+        cache = _shared_cross_cache_class()(DynamicCache(), DynamicCache())
+        return model.generate(**inputs, generation_config=settings, **{keyword: cache})
+
+    if _cache_keyword == "cache":
+        try:
+            return generate("cache")
+        except ValueError as exc:
+            # A transformers 5 release before the keyword was renamed rejects it as an unused model kwarg.
+            if "model_kwargs" not in str(exc) or "'cache'" not in str(exc):
+                raise
+        generated = generate("past_key_values")
+        _cache_keyword = "past_key_values"
+        return generated
+    return generate(_cache_keyword)
 
 
 def pick_device(device: str) -> str:
@@ -179,29 +186,30 @@ class TorchMarianTranslator(RetryDecoding):
         texts = list(texts)
         if not texts:
             return []
-        jobs = plan_jobs(self.count_tokens(texts), self.workers, self.job_tokens, self.job_size)
+        encoded = self.tokenizer(texts).input_ids
+        jobs = plan_jobs([len(ids) for ids in encoded], self.workers, self.job_tokens, self.job_size)
         outputs: list[str] = [""] * len(texts)
         # Each worker its share of the cores; a lone job all of them (restored afterwards).
         share = self.threads_per_worker * (self.workers if len(jobs) == 1 else 1)
         with torch_threads(share if self.device == "cpu" else None):
             if self.workers == 1 or len(jobs) == 1:
-                done = [self._generate([texts[i] for i in job], decoding) for job in jobs]
+                done = [self._generate([encoded[i] for i in job], decoding) for job in jobs]
             else:
                 from concurrent.futures import ThreadPoolExecutor
 
                 with ThreadPoolExecutor(self.workers, thread_name_prefix="brief-torch") as pool:
-                    done = list(pool.map(lambda job: self._generate([texts[i] for i in job], decoding), jobs))
+                    done = list(pool.map(lambda job: self._generate([encoded[i] for i in job], decoding), jobs))
         for job, translated in zip(jobs, done):
             for i, text in zip(job, translated):
                 outputs[i] = text
         return outputs
 
-    def _generate(self, texts: list[str], decoding: dict[str, object]) -> list[str]:
+    def _generate(self, input_ids: list[list[int]], decoding: dict[str, object]) -> list[str]:
         import torch
 
-        batch = self.tokenizer(texts, return_tensors="pt", padding=True)
+        batch = self.tokenizer.pad({"input_ids": input_ids}, return_tensors="pt")
         batch = {key: value.to(self.device) for key, value in batch.items()}
-        lengths = [int(n) for n in batch["attention_mask"].sum(dim=1)]
+        lengths = [len(ids) for ids in input_ids]
         settings = copy.copy(self.model.generation_config)
         settings.num_beams = self.beams
         settings.max_new_tokens = self.cap(max(lengths))
