@@ -11,27 +11,25 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
-from fakes import FakeTranslator  # noqa: E402
+from fakes import FakeTranslator, fake_loader  # noqa: E402
 
-from translate_cli import batch, pipeline  # noqa: E402
+from translate_cli import backends, batch  # noqa: E402
 from translate_cli.cli import main  # noqa: E402
+from translate_cli.engine import CallLimits  # noqa: E402
 
 kill_after = int(os.environ.get("BRIEF_TEST_KILL_AFTER_BATCHES", "0"))
 kill_at_rename = int(os.environ.get("BRIEF_TEST_KILL_AT_RENAME", "0"))
 
 
 class KillingTranslator(FakeTranslator):
-    def translate_batch(self, texts):
+    def translate_batch(self, texts, decoding):
         if kill_after and len(self.batches) >= kill_after:
             os.kill(os.getpid(), signal.SIGKILL)
-        return super().translate_batch(texts)
+        return super().translate_batch(texts, decoding)
 
 
-pipeline.load_translator = lambda options: (
-    KillingTranslator(),
-    {"name": "fake", "repo": None, "revision": None, "path": "-"},
-    (),
-)
+# 16 sentences a call: a run makes many calls, so a kill can land in the middle of one.
+backends.load_engine = fake_loader(KillingTranslator(call_limits=CallLimits(items=16, tokens=4096)))
 
 if kill_at_rename:
     real_replace = os.replace

@@ -24,6 +24,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from translate_cli.cli import Environment
+from translate_cli.engine import CallLimits, Decoding, LoadedEngine
+from translate_cli.result import ModelInfo
+
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 
@@ -74,7 +78,8 @@ def _kinds() -> dict[str, tuple[Callable[[str], str], Callable[[str], str]]]:
 class GoldenTranslator:
     """First pass: `first(text)`; a retry (other decoding settings): `retry(text)`."""
 
-    beams = 4  # the retry schedule's starting point, as opus-mt's generation_config gives it
+    default_beams = 4  # the retry schedule's starting point, as opus-mt's generation_config gives it
+    call_limits = CallLimits()
 
     def __init__(self, kind: str, first: Callable[[str], str], retry: Callable[[str], str]) -> None:
         self.name = f"golden-{kind}"
@@ -84,19 +89,9 @@ class GoldenTranslator:
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return [len(text.split()) + 1 for text in texts]
 
-    def translate_batch(self, texts: Sequence[str], **decoding: object) -> list[str]:
-        fn = self.retry if decoding else self.first
+    def translate_batch(self, texts: Sequence[str], decoding: Decoding) -> list[str]:
+        fn = self.first if decoding.repetition_penalty is None else self.retry
         return [fn(text) for text in texts]
-
-    def translate_retry(self, texts: Sequence[str], attempt: int = 1) -> list[str]:
-        from translate_cli.backends import retry_decoding
-
-        return self.translate_batch(texts, **retry_decoding(self.beams, attempt))
-
-    def retry_settings(self, attempt: int) -> str:
-        from translate_cli.backends import retry_decoding
-
-        return ", ".join(f"{key} {value}" for key, value in retry_decoding(self.beams, attempt).items())
 
 
 class GoldenSummariser:
@@ -106,7 +101,7 @@ class GoldenSummariser:
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return [len(text.split()) for text in texts]
 
-    def summarise(self, texts: Sequence[str]) -> list[str]:
+    def summarise(self, texts: Sequence[str], decoding: Decoding) -> list[str]:
         outputs = []
         for text in texts:
             sentences = re.split(r"(?<=[.!?])\s+", " ".join(text.split()))
@@ -119,38 +114,34 @@ class GoldenSummariser:
         return outputs
 
 
-def _described(name: str) -> dict[str, str | None]:
-    return {"name": name, "repo": None, "revision": None, "path": None}
+_environment: Environment | None = None
 
 
 def install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Route brief's model loading to the fakes; everything else (extractive briefs, `--summarizer auto`
+    """Route brief's engine loading to the fakes; everything else (extractive briefs, `--summarizer auto`
     resolution against an empty, offline cache) runs for real."""
-    from translate_cli import pipeline, summarise
+    global _environment
+    from translate_cli.backends import load_engine
 
     kinds = _kinds()
 
-    def load_translator(options):
-        kind = (options.translator or "").removeprefix("golden-")
-        first, retry = kinds[kind]
-        return GoldenTranslator(kind, first, retry), _described(f"golden-{kind}"), ()
-
-    real_load_summariser = summarise.load_summariser
-
-    def load_summariser(spec, **settings):
+    def load_fake(role, spec, options, notify=None):
+        if role == "translator":
+            kind = (spec or "").removeprefix("golden-")
+            first, retry = kinds[kind]
+            return LoadedEngine(GoldenTranslator(kind, first, retry), ModelInfo(f"golden-{kind}"))
         if spec == "golden":
-            return GoldenSummariser(), _described("golden-summariser"), []
-        return real_load_summariser(spec, **settings)
+            return LoadedEngine(GoldenSummariser(), ModelInfo("golden-summariser"))
+        return load_engine(role, spec, options, notify)
 
-    monkeypatch.setattr(pipeline, "load_translator", load_translator)
-    monkeypatch.setattr(summarise, "load_summariser", load_summariser)
     monkeypatch.setattr("huggingface_hub.constants.HF_HUB_CACHE", str(tmp_path / "hf-hub"))
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    _environment = Environment(load_engine=load_fake)
 
 
 def run_brief(args: Sequence[str], stdin: bytes | None = None) -> tuple[int, str, str]:
     """(exit status, stdout, stderr) of one `brief` command in the current directory."""
     from translate_cli.cli import cli
 
-    result = CliRunner().invoke(cli, list(args), input=stdin)
+    result = CliRunner().invoke(cli, list(args), input=stdin, obj=_environment)
     return result.exit_code, result.stdout, result.stderr

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from fakes import FakeTranslator
+from fakes import FakeTranslator, fake_loader
 
 import translate_cli
-from translate_cli import batch, pipeline
+from translate_cli import backends, batch
 from translate_cli.cli import cli
 from translate_cli.options import Options
+from translate_cli.reading import Source
 from translate_cli.writers import write_text
 
 TESTS = Path(__file__).resolve().parent
@@ -48,7 +49,7 @@ def corpus(tmp_path):
 def fake(monkeypatch):
     monkeypatch.setenv("BRIEF_SUMMARIZER", "extractive")
     translator = FakeTranslator()
-    monkeypatch.setattr(pipeline, "load_translator", lambda options: (translator, {"name": "fake"}, ()))
+    monkeypatch.setattr(backends, "load_engine", fake_loader(translator))
     return translator
 
 
@@ -176,7 +177,7 @@ def test_library_batch_iterator(corpus, fake):
 def test_cross_document_batching_gives_the_same_results_as_one_by_one():
     texts = [article(i) for i in range(12)]
     together = [r for _, r in translate_cli.load(FakeTranslator()).translate_many(
-        [pipeline.Source(t) for t in texts])]
+        [Source(t) for t in texts])]
     alone = [translate_cli.load(FakeTranslator()).translate(t) for t in texts]
     assert [r.to_dict() for r in together] == [r.to_dict() for r in alone]
 

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from fakes import FakeTranslator
+from fakes import FakeTranslator, fake_loader
 from quote_check import top_level_quotes
 
-from translate_cli import pipeline
+from translate_cli import backends
 from translate_cli.cli import cli
 from translate_cli.errors import ModelNotFoundError
 
@@ -19,9 +19,7 @@ SEED = Path(__file__).resolve().parent.parent / "seeds" / "mali-russie-diop-lavr
 def fake(monkeypatch):
     monkeypatch.setenv("BRIEF_SUMMARIZER", "extractive")
     translator = FakeTranslator()
-    monkeypatch.setattr(
-        pipeline, "load_translator", lambda options: (translator, {"name": "fake", "repo": None, "revision": None, "path": "x"}, ())
-    )
+    monkeypatch.setattr(backends, "load_engine", fake_loader(translator))
     return translator
 
 
@@ -149,10 +147,10 @@ def test_encodings_translate_with_accents(runner, fake, tmp_path):
 
 
 def test_model_error_exit_3_and_debug_traceback(runner, monkeypatch):
-    def missing(options):
+    def missing(role, spec, options, notify=None):
         raise ModelNotFoundError("translator 'x' is not in the cache: run 'brief models pull x'")
 
-    monkeypatch.setattr(pipeline, "load_translator", missing)
+    monkeypatch.setattr(backends, "load_engine", missing)
     result = runner.invoke(cli, ["translate", str(SEED)])
     assert result.exit_code == 3
     assert result.stderr == "brief: error: translator 'x' is not in the cache: run 'brief models pull x'\n"
@@ -164,10 +162,10 @@ def test_model_error_exit_3_and_debug_traceback(runner, monkeypatch):
 
 
 def test_unexpected_error_is_one_line(runner, monkeypatch):
-    def boom(options):
+    def boom(role, spec, options, notify=None):
         raise RuntimeError("kaboom\nsecond line")
 
-    monkeypatch.setattr(pipeline, "load_translator", boom)
+    monkeypatch.setattr(backends, "load_engine", boom)
     result = runner.invoke(cli, ["translate", str(SEED)])
     assert result.exit_code == 1
     assert len(result.stderr.strip().splitlines()) == 1 and "kaboom" in result.stderr

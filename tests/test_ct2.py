@@ -15,13 +15,17 @@ from quote_check import top_level_quotes
 from tiny_models import BART_CORPUS, COVERAGE_CHARS, ENGLISH_CORPUS, FRENCH_CORPUS, OVERFIT_PAIRS
 
 import translate_cli
-from translate_cli.backends import ct2_marian
+from translate_cli.backends import ct2_convert
 from translate_cli.backends.ct2_bart import CT2BartSummariser, load_bpe_tokenizer
-from translate_cli.backends.ct2_marian import CT2MarianTranslator, converted_dir, ensure_converted
+from translate_cli.backends.ct2_convert import converted_dir, ensure_converted
+from translate_cli.backends.ct2_marian import CT2MarianTranslator
+from translate_cli.engine import Decoding, LengthCap
 from translate_cli.errors import ModelError
+from translate_cli.options import EngineOptions
 
 pytest.importorskip("ctranslate2")
 
+CPU = EngineOptions(device="cpu")
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seeds" / "mali-russie-diop-lavrov.fr.txt"
 
@@ -57,7 +61,12 @@ def converted_cache(tmp_path_factory, tiny_marian_dir) -> Path:
 @pytest.fixture
 def marian(converted_cache, tiny_marian_dir, monkeypatch) -> CT2MarianTranslator:
     monkeypatch.setenv("BRIEF_CACHE", str(converted_cache))
-    return CT2MarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens=8)
+    return CT2MarianTranslator(tiny_marian_dir, CPU)
+
+
+def cap(value) -> Decoding:
+    """Decoding to a length cap (--max-new-tokens)."""
+    return Decoding(length_cap=LengthCap.parse(value))
 
 
 # ------------------------------------------------------------------------------------------- conversion
@@ -74,8 +83,8 @@ def test_conversion_happens_once_and_a_changed_model_reconverts(tiny_marian_dir,
     def no_conversion(*args, **kwargs):
         raise AssertionError("converted again")
 
-    monkeypatch.setattr(ct2_marian, "_convert_in_child", no_conversion)
-    monkeypatch.setattr(ct2_marian, "_convert", no_conversion)
+    monkeypatch.setattr(ct2_convert, "_convert_in_child", no_conversion)
+    monkeypatch.setattr(ct2_convert, "_convert", no_conversion)
     assert ensure_converted(model) == first
     assert (first / "model.bin").stat().st_mtime_ns == stamp
     monkeypatch.undo()
@@ -143,16 +152,17 @@ def test_tokenisation_equals_marian_tokenizer(marian, tiny_marian_dir):
 
 def test_length_cap_follows_the_torch_rule(tiny_marian_dir, converted_cache, monkeypatch):
     monkeypatch.setenv("BRIEF_CACHE", str(converted_cache))
-    free = CT2MarianTranslator(tiny_marian_dir, device="cpu")
+    free = CT2MarianTranslator(tiny_marian_dir, CPU)
     # generation max_length 64 → 63 new tokens at most; else 2 × longest source + 16 (</s> included).
-    assert free.cap([["a"] * 5]) == 26
-    assert free.cap([["a"] * 40]) == 63
+    assert free.limits.cap(5, LengthCap()) == 26
+    assert free.limits.cap(40, LengthCap()) == 63
+    assert free.limits.cap(5, None) == 63  # no cap given: the model's own max_length
     assert free.max_input_tokens == 256
-    capped = CT2MarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens=7)
-    assert capped.cap([["a"] * 40]) == 7
+    capped = CT2MarianTranslator(tiny_marian_dir, CPU)
+    assert capped.limits.cap(40, LengthCap.parse(7)) == 7
     # forced_eos_token_id: transformers spends the last of the 7 on </s>, so CTranslate2 decodes 6 words.
-    assert capped.max_decoding_length([["a"] * 40]) == 6
-    out = capped.translate_batch(["Le ministre est arrivé à Paris.", "Oui"])
+    assert capped.max_decoding_length(40, LengthCap.parse(7)) == 6
+    out = capped.translate_batch(["Le ministre est arrivé à Paris.", "Oui"], cap(7))
     assert len(out) == 2 and capped.generated_tokens <= 14
 
 
@@ -195,11 +205,11 @@ class RecordingEngine:
 
 def test_relative_cap_cuts_each_output_to_its_own_cap(tiny_marian_dir, converted_cache, monkeypatch):
     monkeypatch.setenv("BRIEF_CACHE", str(converted_cache))
-    marian = CT2MarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens="1x+2", workers=1)
+    marian = CT2MarianTranslator(tiny_marian_dir, CPU, workers=1)
     recording = marian.translator = RecordingEngine(marian.translator)
     long = "Le ministre des Affaires étrangères est arrivé hier soir à Moscou pour deux jours."
     texts = [long, "Oui.", "Non."]
-    out = marian.translate_batch(texts)
+    out = marian.translate_batch(texts, cap("1x+2"))
     counts = marian.count_tokens(texts)
     # One worker, one job, limited by the longest source's cap (× 1 + 2, minus the forced </s>) …
     assert [settings["max_decoding_length"] for _, settings in recording.calls] == [counts[0] + 2 - 1]
@@ -213,12 +223,12 @@ def test_relative_cap_cuts_each_output_to_its_own_cap(tiny_marian_dir, converted
 
 def test_each_job_decodes_to_its_own_longest_cap(tiny_marian_dir, converted_cache, monkeypatch):
     monkeypatch.setenv("BRIEF_CACHE", str(converted_cache))
-    marian = CT2MarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens="1x+2", threads=2, workers=2)
+    marian = CT2MarianTranslator(tiny_marian_dir, EngineOptions(device="cpu", threads=2), workers=2)
     assert (marian.engine.workers, marian.engine.threads_per_worker) == (2, 1)
     recording = marian.translator = RecordingEngine(marian.translator)
     long = "Le ministre des Affaires étrangères est arrivé hier soir à Moscou pour deux jours."
     texts = ["Oui.", long, "Non merci."]  # not in length order: outputs must still come back in input order
-    out = marian.translate_batch(texts)
+    out = marian.translate_batch(texts, cap("1x+2"))
     counts = marian.count_tokens(texts)
     # Two workers: the long sentence is one job, the two short ones the other, each with its own limit.
     assert sorted((size, settings["max_decoding_length"]) for size, settings in recording.calls) == sorted(
@@ -228,9 +238,9 @@ def test_each_job_decodes_to_its_own_longest_cap(tiny_marian_dir, converted_cach
     assert not recording.awaited_before_submit
     assert marian.generated_tokens <= sum(c + 2 for c in counts)
     # Each output is its own input's: the same as one worker translating that job alone.
-    single = CT2MarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens="1x+2", threads=1)
-    assert single.translate_batch([long]) == [out[1]]
-    assert single.translate_batch([texts[0], texts[2]]) == [out[0], out[2]]
+    single = CT2MarianTranslator(tiny_marian_dir, EngineOptions(device="cpu", threads=1))
+    assert single.translate_batch([long], cap("1x+2")) == [out[1]]
+    assert single.translate_batch([texts[0], texts[2]], cap("1x+2")) == [out[0], out[2]]
 
 
 def test_pipeline_gives_the_engines_workers_a_whole_pass_at_once(tiny_marian_dir, converted_cache, monkeypatch):
@@ -254,8 +264,9 @@ def test_threads_option_sets_the_engines_workers(tiny_marian_dir, tiny_bart_dir,
     brief = translate_cli.load(str(tiny_marian_dir), backend="ctranslate2", device="cpu", threads=1,
                                summarizer=str(tiny_bart_dir))
     assert (brief.translator.engine.workers, brief.translator.engine.threads_per_worker) == (1, 1)
-    assert (brief.summariser.engine.workers, brief.summariser.engine.threads_per_worker) == (1, 1)
-    two = CT2MarianTranslator(tiny_marian_dir, device="cpu", threads=2)
+    summariser = brief.briefer.summariser
+    assert (summariser.engine.workers, summariser.engine.threads_per_worker) == (1, 1)
+    two = CT2MarianTranslator(tiny_marian_dir, EngineOptions(device="cpu", threads=2))
     assert (two.engine.workers, two.engine.threads_per_worker) == (2, 1)
     assert two.translator.num_translators == 2  # two replicas (inter_threads) in the CTranslate2 pool
 
@@ -265,38 +276,40 @@ def test_random_model_output_equals_torch_at_the_cap(tiny_marian_dir, cache):
     from transformers import MarianMTModel, MarianTokenizer
 
     ensure_converted(tiny_marian_dir, quantization="float32", in_process=True)
-    ours = CT2MarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens=9, quantization="float32",
-                               compute_type="float32")
+    ours = CT2MarianTranslator(tiny_marian_dir, CPU, quantization="float32", compute_type="float32")
     tokenizer = MarianTokenizer.from_pretrained(str(tiny_marian_dir))
     model = MarianMTModel.from_pretrained(str(tiny_marian_dir)).eval()
     sources = list(FRENCH_CORPUS[:6])
     with torch.inference_mode():
         generated = model.generate(**tokenizer(sources, return_tensors="pt", padding=True), max_new_tokens=9)
     expected = tokenizer.batch_decode(generated, skip_special_tokens=True, use_source_tokenizer=False)
-    assert ours.translate_batch(sources) == expected
+    assert ours.translate_batch(sources, cap(9)) == expected
 
 
 def test_retry_decoding_follows_the_torch_schedule(marian):
-    assert marian.retry_settings(1) == "beams 6, no_repeat_ngram_size 3, repetition_penalty 1.2"
-    assert len(marian.translate_retry(["Le ministre est arrivé à Paris.", "Oui"], 2)) == 2
-    with pytest.raises(TypeError, match="unsupported"):
-        marian.translate_batch(["Oui"], temperature=0.7)
+    from translate_cli.translation.retry import retry_schedule
+
+    first = cap(8)
+    schedule = retry_schedule(first, marian.default_beams, 2)
+    assert schedule[0].describe(first) == "beams 6, no_repeat_ngram_size 3, repetition_penalty 1.2"
+    assert len(marian.translate_batch(["Le ministre est arrivé à Paris.", "Oui"], schedule[1])) == 2
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        Decoding(temperature=0.7)  # a setting no engine takes cannot be asked for
 
 
 def test_overfit_model_translates_exactly_like_torch(overfit_marian_dir, cache):
     ensure_converted(overfit_marian_dir, quantization="float32", in_process=True)
-    translator = CT2MarianTranslator(
-        overfit_marian_dir, device="cpu", beams=2, quantization="float32", compute_type="float32"
-    )
+    translator = CT2MarianTranslator(overfit_marian_dir, CPU, quantization="float32", compute_type="float32")
     sources = [src for src, _ in OVERFIT_PAIRS]
-    assert translator.translate_batch(sources) == [tgt for _, tgt in OVERFIT_PAIRS]
+    assert translator.translate_batch(sources, Decoding(beams=2, length_cap=LengthCap())) == [
+        tgt for _, tgt in OVERFIT_PAIRS]
 
 
 # ------------------------------------------------------------------------------------------- pipeline
 
 
 def test_seed_article_keeps_every_guarantee_through_ct2(marian):
-    brief = translate_cli.load(marian)
+    brief = translate_cli.load(marian, max_new_tokens=8)
     result = brief.translate(SEED.read_text(encoding="utf-8"), source=str(SEED))
     assert len(result.quotes) == 11
     english = top_level_quotes(result.translation)
@@ -312,8 +325,9 @@ def test_converted_model_translates_without_importing_torch(tiny_marian_dir, con
 import sys
 import translate_cli
 from translate_cli.backends.ct2_marian import CT2MarianTranslator
-translator = CT2MarianTranslator({str(tiny_marian_dir)!r}, device="cpu", max_new_tokens=6)
-result = translate_cli.load(translator).translate_file({str(SEED)!r})
+from translate_cli.options import EngineOptions
+translator = CT2MarianTranslator({str(tiny_marian_dir)!r}, EngineOptions(device="cpu"))
+result = translate_cli.load(translator, max_new_tokens=6).translate_file({str(SEED)!r})
 assert len(result.quotes) == 11, len(result.quotes)
 heavy = sorted(name for name in ("torch", "transformers") if name in sys.modules)
 assert not heavy, heavy
@@ -329,8 +343,6 @@ print("ok")
 
 def test_backend_option_loads_ct2_through_the_pipeline(tiny_marian_dir, converted_cache, monkeypatch):
     monkeypatch.setenv("BRIEF_CACHE", str(converted_cache))
-    if not hasattr(CT2MarianTranslator, "from_checkpoint"):
-        pytest.skip("pipeline wiring not present")
     brief = translate_cli.load(str(tiny_marian_dir), backend="ctranslate2", device="cpu", max_new_tokens=6)
     assert isinstance(brief.translator, CT2MarianTranslator)
     assert len(brief.translate("« Oui », a répondu Diop.").quotes) == 1
@@ -360,16 +372,16 @@ def test_bart_summariser_matches_transformers_generation(tiny_bart_dir, cache):
     from transformers import AutoTokenizer, BartForConditionalGeneration
 
     ensure_converted(tiny_bart_dir, quantization="float32", in_process=True)
-    summariser = CT2BartSummariser(tiny_bart_dir, device="cpu", quantization="float32", compute_type="float32")
+    summariser = CT2BartSummariser(tiny_bart_dir, CPU, quantization="float32", compute_type="float32")
     texts = [" ".join(BART_CORPUS[:6]), " ".join(BART_CORPUS[6:9])]
     reference = AutoTokenizer.from_pretrained(str(tiny_bart_dir))
     assert summariser.count_tokens(texts) == [len(ids) for ids in reference(texts, add_special_tokens=False).input_ids]
     assert summariser.max_input_tokens == 1022
-    ours = summariser.summarise(texts)
+    ours = summariser.summarise(texts, Decoding())
     assert len(ours) == 2 and all(isinstance(s, str) for s in ours)
-    assert summariser.summarise(["", "  "]) == ["", ""]
+    assert summariser.summarise(["", "  "], Decoding()) == ["", ""]
     with pytest.raises(ValueError, match="exceeds the limit"):
-        summariser.summarise([" ".join(BART_CORPUS * 20)])
+        summariser.summarise([" ".join(BART_CORPUS * 20)], Decoding())
 
     tokenizer = AutoTokenizer.from_pretrained(str(tiny_bart_dir))
     model = BartForConditionalGeneration.from_pretrained(str(tiny_bart_dir)).eval()
@@ -381,6 +393,6 @@ def test_bart_summariser_matches_transformers_generation(tiny_bart_dir, cache):
 
 def test_precision_float32_uses_a_float32_conversion(tiny_marian_dir, cache):
     ensure_converted(tiny_marian_dir, quantization="float32", in_process=True)
-    full = CT2MarianTranslator(tiny_marian_dir, device="cpu", precision="float32", max_new_tokens=5)
+    full = CT2MarianTranslator(tiny_marian_dir, EngineOptions(device="cpu", precision="float32"))
     assert full.engine.compute_type == "float32" and "-float32-" in full.engine.model_path.name
-    assert len(full.translate_batch(["Le ministre est arrivé.", "Oui."])) == 2
+    assert len(full.translate_batch(["Le ministre est arrivé.", "Oui."], cap(5))) == 2

@@ -4,10 +4,10 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from fakes import FakeTranslator
+from fakes import FakeTranslator, fake_loader
 
 import translate_cli
-from translate_cli import pipeline
+from translate_cli import backends
 from translate_cli.cli import cli
 from translate_cli.options import Options
 
@@ -98,18 +98,17 @@ def test_quoted_sentence_retry_keeps_its_quotation():
 
 
 def test_brief_numbers_are_checked_against_the_translation(monkeypatch):
-    from translate_cli import summarise
+    from translate_cli import briefer
+    from translate_cli.result import Brief
 
     brief, _ = load(good)
-    real = summarise.summarise_result
+    real = briefer.summarise_result
 
-    def inventive(result, summariser):
-        made = real(result, summariser)
-        return summarise.BriefSummary(
-            "Government plans 7 million", made.summary, made.quotes, made.method, made.checks, 0, 0, ()
-        )
+    def inventive(result, summariser, decoding):
+        made = real(result, summariser, decoding)
+        return Brief("Government plans 7 million", made.summary, made.quotes, made.method, made.checks, 0, 0, ())
 
-    monkeypatch.setattr(pipeline, "summarise_result", inventive)
+    monkeypatch.setattr(briefer, "summarise_result", inventive)
     result = brief.translate(FRENCH)
     assert [c.check for c in result.flagged] == ["brief_numbers"]
     assert result.flagged[0].sentence is None
@@ -119,7 +118,7 @@ def test_brief_numbers_are_checked_against_the_translation(monkeypatch):
 def echoing(monkeypatch):
     monkeypatch.setenv("BRIEF_SUMMARIZER", "extractive")
     translator = FakeTranslator(lambda t: t)
-    monkeypatch.setattr(pipeline, "load_translator", lambda options: (translator, {"name": "fake"}, ()))
+    monkeypatch.setattr(backends, "load_engine", fake_loader(translator))
 
 
 def test_strict_exits_4_and_reports_on_stderr(tmp_path, echoing):
@@ -139,7 +138,7 @@ def test_strict_exits_4_and_reports_on_stderr(tmp_path, echoing):
 def test_strict_with_clean_translation_exits_0(tmp_path, monkeypatch):
     monkeypatch.setenv("BRIEF_SUMMARIZER", "extractive")
     translator = FakeTranslator(good)
-    monkeypatch.setattr(pipeline, "load_translator", lambda options: (translator, {"name": "fake"}, ()))
+    monkeypatch.setattr(backends, "load_engine", fake_loader(translator))
     article = tmp_path / "a.txt"
     article.write_text(FRENCH, encoding="utf-8")
     result = CliRunner().invoke(cli, ["translate", str(article), "--strict", "--no-brief"])

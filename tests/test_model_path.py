@@ -14,6 +14,8 @@ from quote_check import top_level_quotes
 
 import translate_cli
 from translate_cli.cli import cli
+from translate_cli.engine import Decoding, LengthCap
+from translate_cli.options import EngineOptions
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED = SEEDS / "mali-russie-diop-lavrov.fr.txt"
@@ -165,7 +167,7 @@ def test_beam_search_without_cross_attention_reorder_gives_the_same_tokens(kind,
     import torch
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-    from translate_cli.backends.torch_marian import beam_generate
+    from translate_cli.backends.torch_engine import beam_generate
 
     directory = tiny_marian_dir if kind == "marian" else tiny_bart_dir
     tokenizer = AutoTokenizer.from_pretrained(str(directory))
@@ -203,11 +205,12 @@ def test_beam_search_without_cross_attention_reorder_gives_the_same_tokens(kind,
 def test_torch_relative_cap_cuts_each_output_to_its_own_cap(tiny_marian_dir):
     from translate_cli.backends.torch_marian import TorchMarianTranslator
 
-    marian = TorchMarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens="1x+1", workers=1)
+    marian = TorchMarianTranslator(tiny_marian_dir, EngineOptions(device="cpu"), workers=1)
+    relative = Decoding(length_cap=LengthCap.parse("1x+1"))
     calls = _record_generate(marian)
     long = "Le ministre des Affaires étrangères est arrivé hier soir à Moscou pour deux jours de visite."
     texts = ["Oui.", long, "Non."]
-    out = marian.translate_batch(texts)
+    out = marian.translate_batch(texts, relative)
     counts = marian.count_tokens(texts)
     assert [call["cap"] for call in calls] == [counts[1] + 1]  # one generate() call, to the longest source's cap
     rows = [calls[0]["rows"][tuple(ids)] for ids in marian.tokenizer(texts).input_ids]
@@ -215,8 +218,7 @@ def test_torch_relative_cap_cuts_each_output_to_its_own_cap(tiny_marian_dir):
     decode = marian.tokenizer.decode
     assert out == [decode(row[: 1 + count + 1 - 1], skip_special_tokens=True) for row, count in zip(rows, counts)]
     assert out[0] != decode(rows[0], skip_special_tokens=True)  # random weights ran past the short one's cap
-    fixed = TorchMarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens=7)
-    assert fixed.cap(3) == fixed.cap(90) == 7
+    assert marian.limits.cap(3, LengthCap.parse(7)) == marian.limits.cap(90, LengthCap.parse(7)) == 7
 
 
 def test_torch_workers_run_jobs_in_parallel_each_to_its_own_cap(tiny_marian_dir):
@@ -226,14 +228,15 @@ def test_torch_workers_run_jobs_in_parallel_each_to_its_own_cap(tiny_marian_dir)
 
     from translate_cli.backends.torch_marian import TorchMarianTranslator
 
-    marian = TorchMarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens="1x+1", workers=2, threads=2)
+    marian = TorchMarianTranslator(tiny_marian_dir, EngineOptions(device="cpu", threads=2), workers=2)
+    relative = Decoding(length_cap=LengthCap.parse("1x+1"))
     assert (marian.workers, marian.threads_per_worker) == (2, 1)
-    single = TorchMarianTranslator(tiny_marian_dir, device="cpu", max_new_tokens="1x+1", workers=1, threads=1)
+    single = TorchMarianTranslator(tiny_marian_dir, EngineOptions(device="cpu", threads=1), workers=1)
     calls = _record_generate(marian)
     long = "Le ministre des Affaires étrangères est arrivé hier soir à Moscou pour deux jours de visite."
     texts = ["Oui.", long, "Non.", "Le président est parti."]
     threads_before = torch.get_num_threads()
-    out = marian.translate_batch(texts)
+    out = marian.translate_batch(texts, relative)
     counts = marian.count_tokens(texts)
     # Two jobs: the long sentence alone, the short ones together; each generated to its own longest cap, on
     # worker threads, and the caller's torch thread count is left as it was.
@@ -243,25 +246,34 @@ def test_torch_workers_run_jobs_in_parallel_each_to_its_own_cap(tiny_marian_dir)
     assert torch.get_num_threads() == threads_before
     # The same text as one worker given the same jobs one after another.
     for job in ([1], [0, 2, 3]):
-        assert single.translate_batch([texts[i] for i in job]) == [out[i] for i in job]
+        assert single.translate_batch([texts[i] for i in job], relative) == [out[i] for i in job]
     assert all(call["torch_threads"] == 1 for call in calls)  # each worker its share of the two cores
     calls.clear()
-    marian.translate_batch(["Oui."])  # a lone job runs on the calling thread with every worker's share
+    marian.translate_batch(["Oui."], relative)  # a lone job runs on the calling thread with every worker's share
     assert [call["torch_threads"] for call in calls] == [2] and torch.get_num_threads() == threads_before
 
 
 @pytest.mark.parametrize("backend", ["torch", "ctranslate2"])
 def test_summarize_command_with_a_model_on_each_backend(tmp_path, tiny_bart_dir, backend, monkeypatch):
-    from translate_cli import summarise
+    from translate_cli import backends
 
-    received: list[dict] = []
-    load = summarise.load_summariser
+    received: list[tuple] = []
+    decodings: list[Decoding] = []
+    load = backends.load_engine
 
-    def recording(spec, **settings):
-        received.append(settings)
-        return load(spec, **settings)
+    def recording(role, spec, options, notify=None):
+        received.append((role, spec, options))
+        loaded = load(role, spec, options, notify)
+        summarise = loaded.engine.summarise
 
-    monkeypatch.setattr(summarise, "load_summariser", recording)
+        def recorded(texts, decoding):
+            decodings.append(decoding)
+            return summarise(texts, decoding)
+
+        loaded.engine.summarise = recorded
+        return loaded
+
+    monkeypatch.setattr(backends, "load_engine", recording)
     article = tmp_path / "en.txt"
     article.write_text(
         "The minister arrived in Paris on Monday. “We want peace,” said the minister. Talks went on late.\n\n"
@@ -273,8 +285,9 @@ def test_summarize_command_with_a_model_on_each_backend(tmp_path, tiny_bart_dir,
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["brief"]["chunks"] == 1 and data["brief"]["input_tokens"] > 0  # the model was given the text
-    assert received == [{"device": "auto", "max_new_tokens": 12, "ctranslate2": backend == "ctranslate2",
-                         "precision": "auto", "threads": 1}]
+    assert received == [("summarizer", str(tiny_bart_dir),
+                         EngineOptions(backend=backend, device="auto", precision="auto", threads=1))]
+    assert decodings and all(d == Decoding(length_cap=LengthCap(0.0, 12)) for d in decodings)  # --max-new-tokens
     text = article.read_text(encoding="utf-8")
     assert data["brief"]["quotes"] and all(q["text"] in text for q in data["brief"]["quotes"])
     assert all(span in text for span in _quoted_spans(data["brief"]["summary"]))
@@ -286,8 +299,9 @@ def test_torch_path_runs_int8_on_cpu_unless_float32_is_asked(overfit_marian_dir)
 
     from translate_cli.backends.torch_marian import TorchMarianTranslator
 
-    fast = TorchMarianTranslator(overfit_marian_dir, device="cpu", beams=2)
-    full = TorchMarianTranslator(overfit_marian_dir, device="cpu", beams=2, precision="float32")
+    fast = TorchMarianTranslator(overfit_marian_dir, EngineOptions(device="cpu"))
+    full = TorchMarianTranslator(overfit_marian_dir, EngineOptions(device="cpu", precision="float32"))
+    beams_2 = Decoding(beams=2, length_cap=LengthCap())
     assert fast.int8 and not full.int8
     dynamic = torch.ao.nn.quantized.dynamic.Linear
     assert not any(type(m) is torch.nn.Linear for m in fast.model.modules())
@@ -296,7 +310,7 @@ def test_torch_path_runs_int8_on_cpu_unless_float32_is_asked(overfit_marian_dir)
     assert not any(isinstance(m, dynamic) for m in full.model.modules())
     sources, targets = [p[0] for p in OVERFIT_PAIRS], [p[1] for p in OVERFIT_PAIRS]
     # int8 weights keep the overfit model's exact translations.
-    assert fast.translate_batch(sources) == targets == full.translate_batch(sources)
+    assert fast.translate_batch(sources, beams_2) == targets == full.translate_batch(sources, beams_2)
 
 
 def test_threads_option_is_validated_and_reaches_the_torch_workers(tiny_marian_dir):
@@ -304,13 +318,13 @@ def test_threads_option_is_validated_and_reaches_the_torch_workers(tiny_marian_d
     from translate_cli.errors import ConfigError
     from translate_cli.options import resolve_options
 
-    assert resolve_options({}).threads == 0
-    assert resolve_options({}, environ={"BRIEF_THREADS": "3"}).threads == 3
+    assert resolve_options({}).engine.threads is None  # every physical core
+    assert resolve_options({}, environ={"BRIEF_THREADS": "3"}).engine.threads == 3
     with pytest.raises(ConfigError, match="threads"):
         resolve_options({"threads": -1})
     result = CliRunner().invoke(cli, ["translate", str(SEED), "--threads", "0"])
     assert result.exit_code == 2 and "Traceback" not in result.stderr
-    one = TorchMarianTranslator(tiny_marian_dir, device="cpu", threads=1)
+    one = TorchMarianTranslator(tiny_marian_dir, EngineOptions(device="cpu", threads=1))
     assert (one.workers, one.threads_per_worker) == (1, 1)
 
 
@@ -318,8 +332,8 @@ def test_precision_option_is_validated():
     from translate_cli.errors import ConfigError
     from translate_cli.options import resolve_options
 
-    assert resolve_options({}).precision == "auto"
-    assert resolve_options({}, environ={"BRIEF_PRECISION": "float32"}).precision == "float32"
+    assert resolve_options({}).engine.precision == "auto"
+    assert resolve_options({}, environ={"BRIEF_PRECISION": "float32"}).engine.precision == "float32"
     with pytest.raises(ConfigError, match="precision"):
         resolve_options({"precision": "int4"})
     result = CliRunner().invoke(cli, ["translate", str(SEED), "--precision", "int4"])

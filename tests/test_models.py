@@ -126,14 +126,16 @@ def make_lock(pinned: bool, revision: str = COMMIT, extra: tuple[m.LockedFile, .
 
 @pytest.fixture
 def hash_count(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    from translate_cli.models import cache
+
     hashed: list[Path] = []
-    real = m._hash_file
+    real = cache._hash_file
 
     def counting(path: Path) -> str:
         hashed.append(path)
         return real(path)
 
-    monkeypatch.setattr(m, "_hash_file", counting)
+    monkeypatch.setattr(cache, "_hash_file", counting)
     return hashed
 
 

@@ -12,22 +12,19 @@ from fakes import FakeTranslator
 
 import translate_cli
 from translate_cli import models
+from translate_cli.briefer import Briefer, load_briefer
+from translate_cli.engine import Decoding, LengthCap
 from translate_cli.errors import ModelNotFoundError
-from translate_cli.options import Options
-from translate_cli.summarise import (
-    BriefSummary,
-    attribute_speakers,
-    check_quotes,
-    headline_from,
-    ledger_wordings,
-    load_summariser,
-    plan_chunks,
-    quoted_spans,
-    result_from_english,
-    speaker_for,
-    split_long,
-    summarise_result,
-)
+from translate_cli.options import EngineOptions, Options
+from translate_cli.quotes import quoted_spans
+from translate_cli.result import Brief, ModelInfo
+from translate_cli.speakers import attribute_speakers, speaker_for
+from translate_cli.summary import result_from_english, summarise_result
+from translate_cli.summary.chunks import plan_chunks, split_long
+from translate_cli.summary.headline import headline_from
+from translate_cli.summary.quote_guard import check_quotes, ledger_wordings
+
+CPU = EngineOptions(device="cpu")
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -77,12 +74,12 @@ class FakeSummariser:
     def count_tokens(self, texts):
         return [len(text.split()) for text in texts]
 
-    def summarise(self, texts):
+    def summarise(self, texts, decoding):
         self.inputs.extend(texts)
         return [self.output(text) if callable(self.output) else self.output for text in texts]
 
 
-def assert_quotes_verbatim(brief: BriefSummary, translation: str) -> None:
+def assert_quotes_verbatim(brief: Brief, translation: str) -> None:
     """Every quoted span of the headline and summary occurs verbatim in the translation; no stray marks."""
     for text in (brief.headline, brief.summary):
         assert text.count("“") == text.count("”"), text
@@ -94,8 +91,8 @@ def assert_quotes_verbatim(brief: BriefSummary, translation: str) -> None:
         assert quote.text in translation
 
 
-def actions(brief: BriefSummary, action: str) -> list[dict]:
-    return [check for check in brief.checks if check["check"] == "quote" and check["action"] == action]
+def actions(brief: Brief, action: str) -> list:
+    return [check for check in brief.checks if check.check == "quote" and check.action == action]
 
 
 # ------------------------------------------------------------------------------------------ chunk planning
@@ -238,8 +235,8 @@ LEDGER_3 = "We must strengthen this military cooperation with Russia"
 def test_check_quotes_repairs_each_kind(article, text, action, expected):
     repaired, checks = check_quotes(text, ledger_wordings(article), article.translation, "summary")
     assert repaired == expected
-    assert [check["action"] for check in checks] == [action]
-    assert set(checks[0]) == {"check", "where", "action", "text", "detail"}
+    assert [check.action for check in checks] == [action]
+    assert set(checks[0].to_dict()) == {"check", "where", "action", "text", "detail"}
 
 
 def test_fake_summariser_that_invents_alters_and_truncates(article):
@@ -252,10 +249,10 @@ def test_fake_summariser_that_invents_alters_and_truncates(article):
     brief = summarise_result(article, FakeSummariser(output))
     assert brief.method == "abstractive" and not brief.warnings
     assert_quotes_verbatim(brief, article.translation)
-    assert [c["detail"] for c in actions(brief, "replaced")] == [LEDGER_1]
-    assert [c["text"] for c in actions(brief, "unquoted")] == ["Mali will win the war"]
-    assert {c["detail"] for c in actions(brief, "completed")} == {LEDGER_2, LEDGER_3}
-    assert "will absolutely continue" in [c["text"] for c in actions(brief, "verbatim")]
+    assert [c.detail for c in actions(brief, "replaced")] == [LEDGER_1]
+    assert [c.text for c in actions(brief, "unquoted")] == ["Mali will win the war"]
+    assert {c.detail for c in actions(brief, "completed")} == {LEDGER_2, LEDGER_3}
+    assert "will absolutely continue" in [c.text for c in actions(brief, "verbatim")]
     assert "Mali will win the war" in brief.summary and "“Mali will win" not in brief.summary
     assert brief.summary.endswith(f"“{LEDGER_3}”")
     assert brief.headline.startswith("Diop met Lavrov in Moscow") and "\n" not in brief.headline
@@ -267,7 +264,7 @@ def test_empty_or_unusable_output_falls_back_to_extractive(article, output):
     brief = summarise_result(article, FakeSummariser(output))
     assert brief.method == "extractive"
     assert brief.warnings and "extractive" in brief.warnings[0]
-    assert [c["action"] for c in brief.checks if c["check"] == "summary"] == ["fallback"]
+    assert [c.action for c in brief.checks if c.check == "summary"] == ["fallback"]
     assert brief.summary and brief.headline
     assert_quotes_verbatim(brief, article.translation)
 
@@ -282,7 +279,7 @@ def test_a_failing_summariser_falls_back_too(article):
 
 def test_wrong_number_of_outputs_falls_back(article):
     fake = FakeSummariser("x")
-    fake.summarise = lambda texts: []
+    fake.summarise = lambda texts, decoding: []
     assert summarise_result(article, fake).method == "extractive"
 
 
@@ -314,7 +311,7 @@ def test_extractive_mode_is_verbatim_on_the_seeds(seed):
     assert_quotes_verbatim(brief, result.translation)
     assert 1 <= len(brief.quotes) <= 3
     assert all(q.text in [piece for q2 in result.quotes for piece in q2.target.split("\n\n")] for q in brief.quotes)
-    assert {c["action"] for c in brief.checks} <= {"verbatim", "excerpt"}
+    assert {c.action for c in brief.checks} <= {"verbatim", "excerpt"}
     assert set(brief.to_dict()) == {"headline", "summary", "quotes", "method", "checks", "chunks", "input_tokens"}
     json.dumps(brief.to_dict(), ensure_ascii=False)
 
@@ -395,7 +392,7 @@ ENGLISH = (
 def bart(tiny_bart_dir):
     from translate_cli.backends.torch_bart import TorchBartSummariser
 
-    return TorchBartSummariser(tiny_bart_dir, device="cpu")
+    return TorchBartSummariser(tiny_bart_dir, CPU)
 
 
 def test_tiny_bart_loads_and_briefs(bart, article):
@@ -403,7 +400,7 @@ def test_tiny_bart_loads_and_briefs(bart, article):
 
     assert bart.max_input_tokens == 1022 and bart.model.dtype == torch.float32
     assert bart.count_tokens(["Hello world."])[0] > 0
-    assert len(bart.summarise(["The minister met his counterpart.", ""])) == 2
+    assert len(bart.summarise(["The minister met his counterpart.", ""], Decoding())) == 2
     brief = summarise_result(article, bart)
     assert brief.method in ("abstractive", "extractive") and brief.chunks == 1
     assert brief.summary and brief.headline
@@ -417,7 +414,7 @@ def test_tiny_bart_multi_chunk_input(bart):
     assert brief.chunks >= 2 and brief.input_tokens > bart.max_input_tokens
     assert_quotes_verbatim(brief, result.translation)
     with pytest.raises(ValueError, match="exceeds"):
-        bart.summarise([result.translation])  # never truncates silently
+        bart.summarise([result.translation], Decoding())  # never truncates silently
 
 
 def test_generation_settings_come_from_config_json_when_generation_config_is_missing(tiny_bart_dir, tmp_path):
@@ -428,10 +425,11 @@ def test_generation_settings_come_from_config_json_when_generation_config_is_mis
     config = json.loads((model_dir / "config.json").read_text())
     config.update(num_beams=3, min_length=4, max_length=17, length_penalty=2.0, no_repeat_ngram_size=3)
     (model_dir / "config.json").write_text(json.dumps(config))
-    summariser = TorchBartSummariser(model_dir, device="cpu", max_new_tokens=3)
+    summariser = TorchBartSummariser(model_dir, CPU)
     assert {k: summariser.settings[k] for k in ("num_beams", "max_length", "length_penalty")} == {
         "num_beams": 3, "max_length": 17, "length_penalty": 2.0}
-    assert len(summariser.tokenizer(summariser.summarise(["The minister spoke."])[0]).input_ids) <= 3 + 2
+    [summary] = summariser.summarise(["The minister spoke."], Decoding(length_cap=LengthCap.fixed(3)))
+    assert len(summariser.tokenizer(summary).input_ids) <= 3 + 2
 
 
 # ---------------------------------------------------------------------------------------- --summarizer
@@ -445,20 +443,23 @@ def test_auto_falls_back_to_extractive_when_the_model_is_missing(monkeypatch):
         raise ModelNotFoundError("summarizer 'distilbart-cnn-12-6' is not in the cache and downloads are disabled")
 
     monkeypatch.setattr(models, "resolve", missing)
-    summariser, described, warnings = load_summariser("auto", device="cpu")
-    assert summariser is None and described["name"] == "extractive"
+    briefer = load_briefer("auto", CPU)
+    assert briefer.summariser is None and briefer.model.name == "extractive"
+    warnings = briefer.warnings
     assert len(warnings) == 1 and "not in the cache" in warnings[0] and "extractive" in warnings[0]
     with pytest.raises(ModelNotFoundError):
-        load_summariser("distilbart-cnn-12-6", device="cpu")  # asked for by name: no silent fallback
+        load_briefer("distilbart-cnn-12-6", CPU)  # asked for by name: no silent fallback
     assert asked == [(None, "summarizer"), ("distilbart-cnn-12-6", "summarizer")]  # auto: the lock's default
 
 
 def test_extractive_and_directory_specs(tiny_bart_dir):
-    assert load_summariser("extractive", device="cpu") == (
-        None, {"name": "extractive", "repo": None, "revision": None, "path": None}, [])
-    summariser, described, warnings = load_summariser(str(tiny_bart_dir), device="cpu")
+    extractive = load_briefer("extractive", CPU)
+    assert extractive == Briefer(None, ModelInfo("extractive"), ())
+    assert extractive.model.to_dict() == {"name": "extractive", "repo": None, "revision": None, "path": None}
+    briefer = load_briefer(str(tiny_bart_dir), CPU)
+    summariser, described, warnings = briefer.summariser, briefer.model, briefer.warnings
     assert summariser is not None and summariser.max_input_tokens == 1022
-    assert described["path"] == str(tiny_bart_dir) and warnings == []
+    assert described.path == str(tiny_bart_dir) and warnings == ()
 
 
 def test_word_windows_count_linearly_on_unpunctuated_text():

@@ -1,9 +1,9 @@
 """brief: French news articles into English, every quotation intact.
 
     >>> import translate_cli
-    >>> brief = translate_cli.load("path/to/opus-mt-fr-en")   # or a models.lock name / repo id
-    >>> result = brief.translate("« Nous voulons la paix », a déclaré le ministre.")
-    >>> result.translation, result.quotes
+    >>> pipeline = translate_cli.load("path/to/opus-mt-fr-en")   # or a models.lock name / repo id
+    >>> result = pipeline.translate("« Nous voulons la paix », a déclaré le ministre.")
+    >>> result.translation, result.quotes, result.brief
 
 Importing this package is cheap: torch and transformers load only when a model does.
 """
@@ -17,9 +17,15 @@ __version__ = "0.1.0"
 __all__ = [
     "Brief",
     "BriefError",
+    "CallLimits",
+    "Decoding",
+    "EngineOptions",
     "ExitStatus",
+    "LengthCap",
     "Options",
+    "Pipeline",
     "Result",
+    "Summariser",
     "Translator",
     "__version__",
     "load",
@@ -27,21 +33,27 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from .engine import CallLimits, Decoding, LengthCap, Summariser, Translator
     from .errors import BriefError, ExitStatus
-    from .options import Options, resolve_options
-    from .pipeline import Brief, load
-    from .result import Result
-    from .translate import Translator
+    from .options import EngineOptions, Options, resolve_options
+    from .pipeline import Pipeline, load
+    from .result import Brief, Result
 
 _LAZY = {
-    "Brief": "pipeline",
+    "Pipeline": "pipeline",
     "load": "pipeline",
+    "Brief": "result",
+    "Result": "result",
     "BriefError": "errors",
     "ExitStatus": "errors",
+    "EngineOptions": "options",
     "Options": "options",
     "resolve_options": "options",
-    "Result": "result",
-    "Translator": "translate",
+    "CallLimits": "engine",
+    "Decoding": "engine",
+    "LengthCap": "engine",
+    "Summariser": "engine",
+    "Translator": "engine",
 }
 
 

@@ -8,19 +8,22 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import BriefError, InputError, UsageError
-from .pipeline import Brief, Source
-from .reading import decode
+from .reading import Source, decode, source_from_bytes
 from .result import Result
+from .writers import WRITERS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .pipeline import Pipeline
 
 DEFAULT_GLOBS = ("*.txt", "*.md")
-SUFFIXES = {"text": ".en.txt", "json": ".en.json", "jsonl": ".en.jsonl", "markdown": ".en.md"}
 TMP_PREFIX = "."
 TMP_SUFFIX = ".brief-tmp"
 
@@ -130,7 +133,7 @@ def _records(data: bytes, source: str) -> list[BatchInput]:
 
 
 def output_path(item: BatchInput, out_dir: Path, fmt: str) -> Path:
-    return out_dir / item.relative.parent / (item.relative.name + SUFFIXES[fmt])
+    return out_dir / item.relative.parent / (item.relative.name + WRITERS[fmt].suffix)
 
 
 def check_outputs(inputs: Sequence[BatchInput], out_dir: Path, fmt: str) -> None:
@@ -180,15 +183,13 @@ def read_source(item: BatchInput) -> Source:
     if item.text is not None:
         return Source(item.text, item.source)
     if item.data is not None:
-        decoded = decode(item.data, item.source)
-    else:
-        assert item.path is not None
-        try:
-            data = item.path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"{item.source}: cannot read ({exc.strerror})") from None
-        decoded = decode(data, item.source)
-    return Source(decoded.text, item.source, decoded.warnings)
+        return source_from_bytes(item.data, item.source)
+    assert item.path is not None
+    try:
+        data = item.path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{item.source}: cannot read ({exc.strerror})") from None
+    return source_from_bytes(data, item.source)
 
 
 def with_record(result: Result, item: BatchInput) -> Result:
@@ -199,24 +200,37 @@ def with_record(result: Result, item: BatchInput) -> Result:
 
 
 def run(
-    brief: Brief,
+    pipeline: Pipeline,
     inputs: Iterable[BatchInput],
     *,
-    render: Any = None,
+    render: Callable[[Result], str] | None = None,
     out_dir: Path | None = None,
     fmt: str = "text",
     overwrite: bool = False,
     fail_fast: bool = False,
 ) -> Iterator[BatchItem]:
-    """Translate every input, in order. With `out_dir`, write each output atomically (`render(result) -> str`)
-    and skip inputs whose output exists unless `overwrite`. Failures are yielded, not raised (unless fail_fast)."""
-    pending: list[BatchInput] = []
-    for item in inputs:
-        if out_dir is not None and not overwrite and output_path(item, out_dir, fmt).exists():
-            yield BatchItem(item, output=output_path(item, out_dir, fmt), skipped=True)
-        else:
-            pending.append(item)
-    for item, outcome in brief.translate_many(pending, read_source):
+    """Translate every input; items come out in input order. With `out_dir`, write each output atomically
+    (`render(result) -> str`) and skip inputs whose output exists unless `overwrite`. Failures are yielded, not
+    raised (unless fail_fast)."""
+    order: deque[BatchItem | BatchInput] = deque()  # input order: skipped items, and inputs still to translate
+
+    def pending() -> Iterator[BatchInput]:
+        for item in inputs:
+            target = output_path(item, out_dir, fmt) if out_dir is not None else None
+            if target is not None and not overwrite and target.exists():
+                order.append(BatchItem(item, output=target, skipped=True))
+            else:
+                order.append(item)
+                yield item
+
+    def ready() -> Iterator[BatchItem]:
+        while order and isinstance(order[0], BatchItem):
+            yield order.popleft()  # type: ignore[misc]
+
+    for item, outcome in pipeline.translate_many(pending(), read_source):
+        yield from ready()
+        head = order.popleft()
+        assert head is item, "translate_many yields in the order it was given"
         if isinstance(outcome, BriefError):
             if fail_fast:
                 raise outcome
@@ -225,6 +239,8 @@ def run(
         result = with_record(outcome, item)
         target = None
         if out_dir is not None:
+            assert render is not None
             target = output_path(item, out_dir, fmt)
             write_atomically(target, render(result))
         yield BatchItem(item, result=result, output=target)
+    yield from ready()

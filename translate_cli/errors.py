@@ -1,7 +1,8 @@
-"""Errors brief raises, the exit status each maps to, and the one line a user sees for each."""
+"""Errors brief raises, and one table from any exception to the exit status and the one line a user sees."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import IntEnum
 
 
@@ -19,25 +20,25 @@ class ExitStatus(IntEnum):
 class BriefError(Exception):
     """Base class: every error a user can cause or fix. `str(err)` is the one line shown."""
 
-    exit_status: ExitStatus = ExitStatus.INPUT_ERROR
+    @property
+    def exit_status(self) -> ExitStatus:
+        return describe_error(self)[0]
 
 
 class InputError(BriefError):
     """The input cannot be processed: empty, binary, undecodable, unreadable."""
 
-    exit_status = ExitStatus.INPUT_ERROR
-
 
 class UsageError(BriefError):
     """The command line or options are wrong."""
 
-    exit_status = ExitStatus.USAGE_ERROR
+
+class ConfigError(BriefError):
+    """A config file or BRIEF_* environment variable is invalid."""
 
 
 class ModelError(BriefError):
     """A model is missing, fails verification or cannot be loaded."""
-
-    exit_status = ExitStatus.MODEL_ERROR
 
 
 class ModelNotFoundError(ModelError):
@@ -48,40 +49,32 @@ class VerificationError(ModelError):
     """A model file's size or sha256 does not match what is pinned or published."""
 
 
-class ConfigError(BriefError):
-    """A config file or BRIEF_* environment variable is invalid."""
-
-    exit_status = ExitStatus.USAGE_ERROR
-
-
-def exit_status_for(exc: BaseException) -> ExitStatus:
-    """The exit status for any exception: one table for the whole CLI."""
-    if isinstance(exc, BriefError):
-        return exc.exit_status
-    if isinstance(exc, KeyboardInterrupt):
-        return ExitStatus.INTERRUPTED
-    if isinstance(exc, (FileNotFoundError, IsADirectoryError, PermissionError)):
-        return ExitStatus.INPUT_ERROR
-    if isinstance(exc, (ImportError, MemoryError)):
-        return ExitStatus.MODEL_ERROR
-    return ExitStatus.INPUT_ERROR
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else ""
 
 
-def message_for(exc: BaseException) -> str:
-    """One clear line describing `exc`, without a traceback."""
-    if isinstance(exc, BriefError):
-        return str(exc)
-    if isinstance(exc, KeyboardInterrupt):
-        return "interrupted"
-    if isinstance(exc, FileNotFoundError):
-        return f"no such file: {exc.filename}"
-    if isinstance(exc, IsADirectoryError):
-        return f"is a directory: {exc.filename}"
-    if isinstance(exc, PermissionError):
-        return f"permission denied: {exc.filename}"
-    if isinstance(exc, ImportError):
-        return f"a required package is missing or broken: {exc} (reinstall brief)"
-    if isinstance(exc, MemoryError):
-        return "out of memory: try a smaller --batch-size"
-    first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"unexpected error: {type(exc).__name__}: {first_line} (set BRIEF_DEBUG=1 for the traceback)"
+# Most specific first: the first row whose type matches decides.
+_TABLE: tuple[tuple[type[BaseException], ExitStatus, Callable[[BaseException], str]], ...] = (
+    (InputError, ExitStatus.INPUT_ERROR, str),
+    (UsageError, ExitStatus.USAGE_ERROR, str),
+    (ConfigError, ExitStatus.USAGE_ERROR, str),
+    (ModelError, ExitStatus.MODEL_ERROR, str),
+    (BriefError, ExitStatus.INPUT_ERROR, str),
+    (KeyboardInterrupt, ExitStatus.INTERRUPTED, lambda exc: "interrupted"),
+    (FileNotFoundError, ExitStatus.INPUT_ERROR, lambda exc: f"no such file: {exc.filename}"),  # type: ignore[attr-defined]
+    (IsADirectoryError, ExitStatus.INPUT_ERROR, lambda exc: f"is a directory: {exc.filename}"),  # type: ignore[attr-defined]
+    (PermissionError, ExitStatus.INPUT_ERROR, lambda exc: f"permission denied: {exc.filename}"),  # type: ignore[attr-defined]
+    (ImportError, ExitStatus.MODEL_ERROR,
+     lambda exc: f"a required package is missing or broken: {exc} (reinstall brief)"),
+    (MemoryError, ExitStatus.MODEL_ERROR, lambda exc: "out of memory: try a smaller --batch-size"),
+)
+
+
+def describe_error(exc: BaseException) -> tuple[ExitStatus, str]:
+    """(exit status, one clear line without a traceback) for any exception: one table for the whole CLI."""
+    for kind, status, message in _TABLE:
+        if isinstance(exc, kind):
+            return status, message(exc)
+    return ExitStatus.INPUT_ERROR, (f"unexpected error: {type(exc).__name__}: {_first_line(exc)} "
+                                    "(set BRIEF_DEBUG=1 for the traceback)")

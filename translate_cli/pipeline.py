@@ -1,116 +1,61 @@
-"""The library's front door: `load(...)` gives a Brief whose `translate(text)` runs every stage.
+"""The library's front door: `load(...)` gives a Pipeline whose `translate(text)` runs every stage.
 
-read → normalise → segment (+ quotation parse) → translate (batched) → restore quotations → Result
+    text ─normalise─▶ Document (segment: paragraphs, sentences, quotations) ─translation─▶ English, quote ledger,
+    checks ─speakers─▶ Result ─briefer─▶ Result with its brief
+
+Front ends (the CLI, batch runs) call `translate_many`; they never run a stage themselves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .checks import RETRYABLE, Check, check_brief, check_sentence, document_names, needs_retry, penalty
+from .briefer import Briefer, load_briefer
+from .engine import CallLimits, EngineLoader, Notify, Summariser, Translator, as_summariser, as_translator
 from .errors import BriefError, InputError
 from .options import Options, resolve_options
-from .quotes import QuoteStyle
-from .reading import decode, normalise, read_path
-from .restore import DocumentJob
-from .result import Result, SentenceResult
+from .reading import Source, normalise, source_from_path
+from .result import ModelInfo, Result
 from .segment import Document, segment
-from .summarise import Summariser, attribute_speakers, summarise_result
-from .translate import Translator, translate_texts
+from .speakers import attribute_speakers
+from .translation import translate_documents
 
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class Source:
-    """One document to translate: its text, where it came from, and warnings from reading it."""
+class _Prepared:
+    """One document in flight: where it came from, and its text segmented."""
 
-    text: str
-    source: str = "-"
-    warnings: tuple[str, ...] = ()
-
-
-@dataclass
-class _Job:
     source: Source
     document: Document
-    restore: DocumentJob
 
 
-class _RetryView:
-    """A translator seen through its retry decoding (`translate_retry(texts, attempt)`), for translate_texts."""
-
-    def __init__(self, translator: Translator, attempt: int) -> None:
-        self.translator = translator
-        self.attempt = attempt
-        self.name = f"{translator.name} (retry {attempt})"
-        self.max_input_tokens = translator.max_input_tokens
-
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return self.translator.count_tokens(texts)
-
-    def translate_batch(self, texts: Sequence[str]) -> list[str]:
-        return self.translator.translate_retry(texts, self.attempt)  # type: ignore[attr-defined]
-
-    def describe(self) -> str:
-        describe = getattr(self.translator, "retry_settings", None)
-        return describe(self.attempt) if describe else "other decoding settings"
-
-
-class Brief:
-    """A loaded translator plus run options. Load once, translate many documents."""
+class Pipeline:
+    """A loaded translator (and brief stage) plus run options. Load once, translate many documents."""
 
     def __init__(
         self,
         translator: Translator,
         options: Options,
-        models: dict[str, dict[str, Any]] | None = None,
+        *,
+        briefer: Briefer | None = None,
+        model: ModelInfo | None = None,
         warnings: Sequence[str] = (),
-    ):
+    ) -> None:
         self.translator = translator
         self.options = options
-        self.models = models or {"translator": {"name": getattr(translator, "name", "custom")}}
+        self.briefer = briefer  # None: no brief (--no-brief)
+        self.models: dict[str, ModelInfo] = {"translator": model or ModelInfo(translator.name)}
         self.load_warnings = tuple(warnings)  # e.g. a model file whose hash could not be checked
-        self._summariser: Summariser | None = None
-        self._summariser_loaded = False
-
-    @property
-    def summariser(self) -> Summariser | None:
-        """The brief's summariser, loaded on first use (None: extractive). `--summarizer auto` falls back to
-        extractive with a warning when the pinned model is not available."""
-        if not self._summariser_loaded:
-            from .summarise import load_summariser
-
-            self._summariser, described, warnings = load_summariser(
-                self.options.summarizer,
-                device=self.options.device,
-                ctranslate2=use_ctranslate2(self.options.backend),
-                precision=self.options.precision,
-                threads=self.options.threads or None,
-            )
-            self.models = {**self.models, "summarizer": described}
-            self.load_warnings += tuple(warnings)
-            self._summariser_loaded = True
-        return self._summariser
-
-    @summariser.setter
-    def summariser(self, summariser: Summariser | None) -> None:
-        self._summariser, self._summariser_loaded = summariser, True
-        described = {"name": getattr(summariser, "name", "extractive"), "repo": None, "revision": None, "path": None}
-        self.models = {**self.models, "summarizer": described}
-
-    def _batching(self) -> dict[str, int]:
-        """Batch limits: the user's, else the engine's preference (CTranslate2 wants bigger batches than torch)."""
-        return {
-            "batch_size": self.options.batch_size or getattr(self.translator, "preferred_batch_size", 16),
-            "batch_tokens": self.options.batch_tokens or getattr(self.translator, "preferred_batch_tokens", 4096),
-        }
-
-    def _translate_strings(self, texts: Sequence[str]) -> list[str]:
-        return translate_texts(self.translator, texts, **self._batching())
+        if briefer is not None:
+            self.models["summarizer"] = briefer.model
+            self.load_warnings += briefer.warnings
+        limits = translator.call_limits
+        self.call_limits = CallLimits(options.batch_size or limits.items, options.batch_tokens or limits.tokens)
 
     def translate(self, text: str, *, source: str = "-", warnings: Sequence[str] = ()) -> Result:
         """Translate one French document given as text."""
@@ -118,6 +63,10 @@ class Brief:
         if isinstance(outcome, BaseException):
             raise outcome
         return outcome
+
+    def translate_file(self, path: str | Path) -> Result:
+        source = source_from_path(path)
+        return self.translate(source.text, source=source.name, warnings=source.warnings)
 
     def translate_many(
         self,
@@ -133,13 +82,13 @@ class Brief:
         stream out while later documents are still being read.
         """
         prepare = prepare or (lambda item: item)  # type: ignore[assignment,return-value]
-        window: list[tuple[T, _Job | BriefError]] = []
+        window: list[tuple[T, _Prepared | BriefError]] = []
         sentences = 0
         for item in items:
             try:
-                job = self._job(prepare(item))
-                sentences += len(job.document.sentences)
-                window.append((item, job))
+                prepared = _prepare(prepare(item))
+                sentences += len(prepared.document.sentences)
+                window.append((item, prepared))
             except BriefError as exc:
                 window.append((item, exc))
             if sentences >= window_sentences:
@@ -147,182 +96,77 @@ class Brief:
                 window, sentences = [], 0
         yield from self._run_window(window)
 
-    def _job(self, source: Source) -> _Job:
-        normalised = normalise(source.text)
-        if not normalised.strip():
-            raise InputError(f"{source.source}: empty input (no text to translate)")
-        document = segment(normalised)
-        return _Job(source, document, DocumentJob(document, QuoteStyle(self.options.quotes)))
-
-    def _run_window(self, window: list[tuple[T, _Job | BriefError]]) -> Iterator[tuple[T, Result | BriefError]]:
-        jobs = [job for _, job in window if isinstance(job, _Job)]
-        first = list(dict.fromkeys(text for job in jobs for text in job.restore.first_inputs()))
-        first_map = dict(zip(first, self._translate_strings(first)))
-        second = list(dict.fromkeys(text for job in jobs for text in job.restore.second_inputs(first_map)))
-        second_map = dict(zip(second, self._translate_strings(second)))
-        assembled = {id(job): job.restore.finish(second_map) for job in jobs}
-        checks = self._check_and_retry(jobs, assembled)
-        summariser = self.summariser if self.options.brief and jobs else None
-        for item, job in window:
-            if isinstance(job, BriefError):
-                yield item, job
+    def _run_window(self, window: list[tuple[T, _Prepared | BriefError]]) -> Iterator[tuple[T, Result | BriefError]]:
+        prepared = [work for _, work in window if isinstance(work, _Prepared)]
+        translated = iter(translate_documents(
+            [work.document for work in prepared],
+            self.translator,
+            decoding=self.options.decoding,
+            limits=self.call_limits,
+            retries=self.options.retries,
+            style=self.options.quotes,
+        ))
+        for item, work in window:
+            if isinstance(work, BriefError):
+                yield item, work
                 continue
-            translation, sentence_results, quotes = assembled[id(job)]
-            result = attribute_speakers(
-                Result(
-                    source=job.source.source,
-                    translation=translation,
-                    sentences=tuple(sentence_results),
-                    quotes=tuple(quotes),
-                    models=dict(self.models),
-                    warnings=self.load_warnings + job.source.warnings + job.document.quotes.warnings,
-                    checks=tuple(checks[id(job)]),
-                    quote_style=self.options.quotes,
-                )
-            )
-            if self.options.brief:
-                summary = summarise_result(result, summariser)
-                brief_text = f"{summary.headline}\n{summary.summary}\n" + "\n".join(q.text for q in summary.quotes)
-                result = replace(
-                    result,
-                    brief=summary,
-                    warnings=result.warnings + summary.warnings,
-                    checks=result.checks + tuple(check_brief(brief_text, result.translation)),
-                )
+            checked = next(translated)
+            result = attribute_speakers(Result(
+                source=work.source.name,
+                translation=checked.assembled.translation,
+                sentences=checked.assembled.sentences,
+                quotes=checked.assembled.quotes,
+                models=dict(self.models),
+                warnings=self.load_warnings + work.source.warnings + work.document.quotes.warnings,
+                checks=checked.checks,
+                quote_style=self.options.quotes,
+            ))
+            if self.briefer is not None:
+                result = self.briefer.brief(result)
             yield item, result
 
-    def _check_and_retry(self, jobs: list[_Job], assembled: dict[int, Any]) -> dict[int, list[Check]]:
-        """Run the fidelity checks on every sentence; retry sentences that loop, echo the French or have an
-        implausible length with other decoding settings, keeping whichever candidate the checks like better.
-        Updates `assembled` in place; returns each job's checks, retry notes included."""
-        names = {id(job): document_names(s.source for s in assembled[id(job)][1]) for job in jobs}
 
-        def sentence_checks(job: _Job, results: list[SentenceResult], overrides: dict) -> dict[int, list[Check]]:
-            found = {}
-            for s in results:
-                checks = check_sentence(s.index, s.source, s.target, known_names=names[id(job)])
-                missing = job.restore.untranslated(s.index, overrides)
-                if missing:  # one root cause, one flag: the French kept in its place is no echo of its own
-                    pieces = "; ".join(f"«{piece}»" for piece in missing)
-                    checks = [c for c in checks if c.check not in ("coverage", "echo")]
-                    checks.insert(0, Check("coverage", "error", s.index, f"no translation for {pieces}: French kept"))
-                found[s.index] = checks
-            return found
-
-        current = {id(job): sentence_checks(job, assembled[id(job)][1], {}) for job in jobs}
-        accepted: dict[int, dict[int, list]] = {id(job): {} for job in jobs}
-        notes: dict[int, list[Check]] = {id(job): [] for job in jobs}
-        retry = getattr(self.translator, "translate_retry", None)
-        for attempt in range(1, self.options.retries + 1 if retry else 1):
-            flagged = {
-                id(job): [i for i, found in current[id(job)].items() if needs_retry(found)] for job in jobs
-            }
-            inputs = list(
-                dict.fromkeys(text for job in jobs for text in job.restore.retry_inputs(flagged[id(job)]))
-            )
-            if not inputs:
-                break
-            view = _RetryView(self.translator, attempt)
-            retried = dict(zip(inputs, translate_texts(view, inputs, **self._batching())))
-            for job in jobs:
-                key = id(job)
-                candidates = job.restore.retry_renderings(flagged[key], retried)
-                if not candidates:
-                    continue
-                overrides = {**accepted[key], **candidates}
-                trial = job.restore.assemble(overrides)[1]
-                trial_checks = sentence_checks(job, [trial[i] for i in candidates], overrides)
-                for index in flagged[key]:
-                    before = current[key][index]
-                    after = trial_checks.get(index)
-                    better = after is not None and penalty(after) < penalty(before)
-                    if better:
-                        accepted[key][index] = candidates[index]
-                        current[key][index] = after
-                    flags = ", ".join(sorted({c.check for c in before if c.check in RETRYABLE}))
-                    outcome = "kept the retry" if better else "kept the first translation"
-                    notes[key].append(
-                        Check("retry", "info", index, f"attempt {attempt} for {flags} ({view.describe()}): {outcome}")
-                    )
-        checks: dict[int, list[Check]] = {}
-        for job in jobs:
-            key = id(job)
-            if accepted[key]:
-                assembled[key] = job.restore.assemble(accepted[key])
-            flat = [c for index in sorted(current[key]) for c in current[key][index]]
-            checks[key] = sorted(flat + notes[key], key=lambda c: (c.sentence if c.sentence is not None else -1))
-        return checks
-
-    def translate_bytes(self, data: bytes, *, source: str = "-") -> Result:
-        decoded = decode(data, source)
-        return self.translate(decoded.text, source=source, warnings=decoded.warnings)
-
-    def translate_file(self, path: str | Path) -> Result:
-        decoded = read_path(path)
-        return self.translate(decoded.text, source=str(path), warnings=decoded.warnings)
-
-
-def load_translator(options: Options) -> tuple[Translator, dict[str, Any], tuple[str, ...]]:
-    """Resolve (download/verify where needed) and load the translator named by `options`."""
-    import os
-
-    from . import models
-
-    # Spinning OpenMP threads steal the cores other processes need: on a busy machine that is a 10x slowdown.
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    resolved = models.resolve(options.translator, "translator")
-    settings = {
-        "device": options.device,
-        "beams": options.beams or None,
-        "max_new_tokens": options.max_new_tokens,
-        "precision": options.precision,
-        "threads": options.threads or None,
-    }
-    if use_ctranslate2(options.backend):
-        from .backends.ct2_marian import CT2MarianTranslator
-
-        translator: Translator = CT2MarianTranslator.from_checkpoint(
-            resolved.path, weights=resolved.weights, **settings
-        )
-    else:
-        from .backends.torch_marian import TorchMarianTranslator
-
-        translator = TorchMarianTranslator(resolved.path, weights=resolved.weights, **settings)
-    return translator, resolved.to_dict(), resolved.warnings
-
-
-def use_ctranslate2(backend: str) -> bool:
-    """--backend auto picks CTranslate2 (int8 on CPU, int8_float16 on GPU) whenever it is installed."""
-    if backend == "torch":
-        return False
-    if backend == "ctranslate2":
-        return True
-    from importlib.util import find_spec
-
-    return find_spec("ctranslate2") is not None
+def _prepare(source: Source) -> _Prepared:
+    normalised = normalise(source.text)
+    if not normalised.strip():
+        raise InputError(f"{source.name}: empty input (no text to translate)")
+    return _Prepared(source, segment(normalised))
 
 
 def load(
-    translator: str | Path | Translator | None = None,
+    translator: str | Path | Any | None = None,
     *,
-    summariser: Summariser | None = None,
+    summariser: Any | None = None,
     options: Options | None = None,
-    **overrides: Any,
-) -> Brief:
-    """Load brief. `translator` is a models.lock name, a repo id, a local directory, or a Translator object;
-    `summariser` a Summariser object (otherwise `summarizer=` names one, loaded on first use).
+    notify: Notify | None = None,
+    load_engine: EngineLoader | None = None,
+    **settings: Any,
+) -> Pipeline:
+    """Load brief. `translator` is a models.lock name, a repo id, a local directory, or an engine object (a
+    Translator, or a brief 0.1 engine with a one-argument `translate_batch(texts)`); `summariser` a Summariser
+    object (otherwise the `summarizer` setting names one).
 
-    Other keyword arguments are Options fields (device, beams, quotes, …); unset ones come from BRIEF_* env and
-    configs/default.toml.
+    Other keyword arguments are settings (device, beams, quotes, …); unset ones come from BRIEF_* variables and
+    configs/default.toml. `notify` receives notices for the user (a one-time model conversion); `load_engine`
+    replaces backends.load_engine (front ends' tests substitute fakes this way).
     """
     if isinstance(translator, (str, Path)):
-        overrides["translator"] = str(translator)
-    options = options.with_overrides(**overrides) if options else resolve_options(overrides)
-    if translator is not None and not isinstance(translator, (str, Path)):
-        brief = Brief(translator, options)
+        settings["translator"] = str(translator)
+    options = options.with_overrides(**settings) if options else resolve_options(settings)
+    if load_engine is None:
+        from .backends import load_engine
+    if translator is None or isinstance(translator, (str, Path)):
+        loaded = load_engine("translator", options.translator, options.engine, notify)
+        engine, model, warnings = as_translator(loaded.engine), loaded.model, loaded.warnings
     else:
-        engine, described, warnings = load_translator(options)
-        brief = Brief(engine, options, {"translator": described}, warnings)
-    if summariser is not None:
-        brief.summariser = summariser
-    return brief
+        engine, model, warnings = as_translator(translator), ModelInfo(translator.name), ()
+    briefer = None
+    if options.brief:
+        if summariser is not None:
+            briefer = Briefer(as_summariser(summariser), ModelInfo(summariser.name))
+        else:
+            briefer = load_briefer(options.summarizer, options.engine, notify=notify, load_engine=load_engine)
+    return Pipeline(engine, options, briefer=briefer, model=model, warnings=warnings)
+
+
+__all__ = ["Pipeline", "Summariser", "Translator", "load"]

@@ -211,3 +211,93 @@ def _where(text: str, pos: int) -> str:
     line = text.count("\n", 0, pos) + 1
     snippet = text[max(0, pos - 15): pos + 15].replace("\n", " ")
     return f"line {line} (…{snippet}…)"
+
+
+# ------------------------------------------------------------------------------------ quoted spans of one text
+
+# A light scan of any one text (a brief, a sentence): top-level quotations in any common style, for checking and
+# masking. The source article is parsed by parse_quotes above, paragraphs and continuations included.
+# Opening mark → marks that close it. Single quotes count only at word boundaries (otherwise they are apostrophes).
+_SPAN_PAIRS = {"“": "”", "«": "»", "„": "“”", "‹": "›", '"': '"', "‘": "’", "'": "'’"}
+_STRAY_CLOSERS = frozenset("”»›")
+
+
+@dataclass(frozen=True)
+class QuotedSpan:
+    start: int  # index of the opening mark
+    end: int  # one past the closing mark; len(text) when it is never closed
+    content: str
+    closed: bool
+
+
+def _opens(text: str, i: int) -> bool:
+    char = text[i]
+    if char not in _SPAN_PAIRS:
+        return False
+    if char in "'‘":
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        return (before.isspace() or before in "([{—–-/“«\"") and not after.isspace() and after not in "'‘’"
+    return True
+
+
+def _closes(text: str, i: int, opener: str) -> bool:
+    if text[i] not in _SPAN_PAIRS[opener]:
+        return False
+    if opener in "'‘":
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        return not before.isspace() and not after.isalnum()
+    return True
+
+
+def _find_close(text: str, i: int) -> int | None:
+    opener = text[i]
+    nested: list[str] = []
+    for j in range(i + 1, len(text)):
+        if nested and _closes(text, j, nested[-1]):
+            nested.pop()
+        elif _closes(text, j, opener):
+            return j  # an outer closer ends the quotation even if a nested "opener" was an apostrophe
+        elif _opens(text, j):
+            nested.append(text[j])
+    return None
+
+
+def quoted_spans(text: str) -> tuple[list[QuotedSpan], list[int]]:
+    """Top-level quotations of `text` (any common mark style) and the positions of stray closing marks."""
+    spans: list[QuotedSpan] = []
+    stray: list[int] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if _opens(text, i):
+            j = _find_close(text, i)
+            if j is not None:
+                spans.append(QuotedSpan(i, j + 1, text[i + 1: j], True))
+                i = j + 1
+                continue
+            if char in "'‘":
+                i += 1  # an apostrophe after all
+                continue
+            if not text[i + 1:].strip():
+                stray.append(i)  # a lone mark at the very end
+                break
+            spans.append(QuotedSpan(i, len(text), text[i + 1:], False))
+            break
+        if char in _STRAY_CLOSERS:
+            stray.append(i)
+        i += 1
+    return spans, stray
+
+
+def inside_quote(spans: list[QuotedSpan], pos: int) -> bool:
+    return any(span.start < pos < span.end for span in spans)
+
+
+def mask_quotes(text: str) -> str:
+    """`text` with every quotation blanked out (same length): what is said outside quotation marks."""
+    chars = list(text)
+    for span in quoted_spans(text)[0]:
+        chars[span.start: span.end] = " " * (span.end - span.start)
+    return "".join(chars)

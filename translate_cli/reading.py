@@ -63,8 +63,22 @@ def _checked(text: str, name: str) -> str:
     return text
 
 
-def read_path(path: str | Path) -> DecodedText:
-    """Read and decode one file; '-' is not handled here (the caller reads stdin bytes)."""
+@dataclass(frozen=True)
+class Source:
+    """One document to translate: its text, its name (a path, "-" for stdin), and warnings from reading it."""
+
+    text: str
+    name: str = "-"
+    warnings: tuple[str, ...] = ()
+
+
+def source_from_bytes(data: bytes, name: str = "-") -> Source:
+    decoded = decode(data, name)
+    return Source(decoded.text, name, decoded.warnings)
+
+
+def source_from_path(path: str | Path) -> Source:
+    """Read and decode one file ('-' is not handled here: the caller reads stdin's bytes)."""
     path = Path(path)
     if path.is_dir():
         raise InputError(f"{path}: is a directory")
@@ -74,7 +88,7 @@ def read_path(path: str | Path) -> DecodedText:
         raise InputError(f"{path}: no such file") from exc
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
-    return decode(data, str(path))
+    return source_from_bytes(data, str(path))
 
 
 _SPACES = re.compile(r"[\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u205f\u3000]")

@@ -1,9 +1,14 @@
-"""What a translation produces. `Result.to_dict()` is brief's JSON schema (see README)."""
+"""What brief produces. `Result.to_dict()` is brief's JSON schema (see README); `BriefResult` is `brief summarize`'s."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+from .quotes import QuoteStyle
+
+Severity = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True)
@@ -12,7 +17,7 @@ class SentenceResult:
     paragraph: int
     source: str
     target: str
-    method: str  # "plain", "inline" (translated whole, marks verified) or "separate" (quote and frame apart)
+    method: str  # "plain", "inline" (translated whole, marks verified), "separate" (quote and frame apart), "original"
 
     def to_dict(self) -> dict[str, Any]:
         return {"index": self.index, "paragraph": self.paragraph, "source": self.source, "target": self.target}
@@ -35,7 +40,7 @@ class QuoteResult:
     target: str
     sentences: tuple[int, ...]
     nested: tuple[NestedQuote, ...]
-    method: str  # "inline", "separate" or "mixed" when its sentences were restored differently
+    method: str  # "inline", "separate", "mixed" when its sentences were restored differently, or "original"
     speaker: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,21 +55,99 @@ class QuoteResult:
 
 
 @dataclass(frozen=True)
+class Check:
+    """A finding about the output, or a decision brief took on it.
+
+    Fidelity flags and retry notes concern a sentence (`sentence`; None: the brief). The brief's decisions about
+    quotations and its summary carry an `action` ("verbatim", "replaced", "fallback", …), `where` it was taken
+    ("headline", "summary", "quotes") and the `text` acted on.
+    """
+
+    check: str
+    severity: Severity
+    sentence: int | None = None
+    detail: str = ""
+    where: str | None = None
+    action: str | None = None
+    text: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.action is None:
+            return {"check": self.check, "severity": self.severity, "sentence": self.sentence, "detail": self.detail}
+        return {"check": self.check, "where": self.where, "action": self.action, "text": self.text,
+                "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class KeyQuote:
+    text: str  # a ledger quote's English wording, verbatim in the translation
+    speaker: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"text": self.text, "speaker": self.speaker}
+
+
+@dataclass(frozen=True)
+class Brief:
+    """An article's brief: a headline, a 2–4 sentence summary and 1–3 key quotes, every quotation verbatim."""
+
+    headline: str
+    summary: str
+    quotes: tuple[KeyQuote, ...]
+    method: str  # "abstractive" or "extractive"
+    checks: tuple[Check, ...] = ()
+    chunks: int = 0  # map-pass inputs given to the abstractive model (0 when extractive)
+    input_tokens: int = 0  # tokens of the article in those inputs (0 when extractive)
+    warnings: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "headline": self.headline,
+            "summary": self.summary,
+            "quotes": [quote.to_dict() for quote in self.quotes],
+            "method": self.method,
+            "checks": [check.to_dict() for check in self.checks],
+            "chunks": self.chunks,
+            "input_tokens": self.input_tokens,
+        }
+
+    def text(self) -> str:
+        """Headline, summary and key quotes as one text (what the brief's own checks read)."""
+        return f"{self.headline}\n{self.summary}\n" + "\n".join(quote.text for quote in self.quotes)
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """Which model a run used: its models.lock name, hub repo and revision, and the directory it was read from."""
+
+    name: str | None
+    repo: str | None = None
+    revision: str | None = None
+    path: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"name": self.name, "repo": self.repo, "revision": self.revision, "path": self.path}
+
+
+EXTRACTIVE = ModelInfo("extractive")
+
+
+@dataclass(frozen=True)
 class Result:
     source: str  # the input's path, or "-" for stdin / a string
     translation: str
     sentences: tuple[SentenceResult, ...]
     quotes: tuple[QuoteResult, ...]
-    models: dict[str, dict[str, Any]] = field(default_factory=dict)
+    models: Mapping[str, ModelInfo] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     record_id: str | None = None  # set for a JSON Lines input record: its "id"
-    record_fields: dict[str, Any] | None = None  # and its other fields, echoed under "input"
-    checks: tuple[Any, ...] = ()  # checks.Check: fidelity flags and retry notes
-    brief: Any | None = None  # a summarise.BriefSummary when a brief was asked for
-    quote_style: str = "curly"  # how the translation's quotation marks look (writers quote key quotes alike)
+    record_fields: Mapping[str, Any] | None = None  # and its other fields, echoed under "input"
+    checks: tuple[Check, ...] = ()  # fidelity flags and retry notes
+    brief: Brief | None = None  # when a brief was asked for
+    quote_style: QuoteStyle = QuoteStyle.CURLY  # the translation's quotation marks (writers quote key quotes alike)
 
     @property
-    def flagged(self) -> list[Any]:
+    def flagged(self) -> list[Check]:
         """Checks that flag a possible problem (retry notes are information, not flags)."""
         return [check for check in self.checks if check.severity != "info"]
 
@@ -75,12 +158,28 @@ class Result:
             "translation": self.translation,
             "sentences": [sentence.to_dict() for sentence in self.sentences],
             "quotes": [quote.to_dict() for quote in self.quotes],
-            "models": self.models,
+            "models": {role: model.to_dict() for role, model in self.models.items()},
             "warnings": list(self.warnings),
             "checks": [check.to_dict() for check in self.checks],
         }
         if self.brief is not None:
             data["brief"] = self.brief.to_dict()
         if self.record_id is not None:
-            data["input"] = self.record_fields or {}
+            data["input"] = dict(self.record_fields or {})
         return data
+
+
+@dataclass(frozen=True)
+class BriefResult:
+    """`brief summarize`'s output: the brief of an English text."""
+
+    source: str
+    brief: Brief
+    models: Mapping[str, ModelInfo]
+    warnings: tuple[str, ...] = ()
+    quote_style: QuoteStyle = QuoteStyle.CURLY
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "brief": self.brief.to_dict(),
+                "models": {role: model.to_dict() for role, model in self.models.items()},
+                "warnings": list(self.warnings)}

@@ -1,24 +1,26 @@
-"""Output formats. Every writer takes a Result and a text stream; WRITERS is keyed by the --format name."""
+"""Output formats. WRITERS is keyed by the --format name; each writer knows its file suffix and writes a translation's
+Result or a summary's BriefResult to a text stream."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TextIO
 
 from .quotes import QuoteStyle
-from .result import Result
-from .summarise import BriefSummary
+from .result import Brief, BriefResult, Result
 
 SEPARATOR = "-" * 40
 
 
-def _quoted(text: str, style: str) -> str:
+def _quoted(text: str, style: QuoteStyle) -> str:
     opening, closing = QuoteStyle(style).marks(0)
     return f"{opening}{text}{closing}"
 
 
-def brief_text(brief: BriefSummary, style: str = "curly") -> str:
+def brief_text(brief: Brief, style: QuoteStyle = QuoteStyle.CURLY) -> str:
     """Headline, summary and key quotes as plain text."""
     lines = [brief.headline, "", brief.summary]
     if brief.quotes:
@@ -27,7 +29,7 @@ def brief_text(brief: BriefSummary, style: str = "curly") -> str:
     return "\n".join(lines).strip("\n") + "\n"
 
 
-def brief_markdown(brief: BriefSummary, style: str = "curly") -> str:
+def brief_markdown(brief: Brief, style: QuoteStyle = QuoteStyle.CURLY) -> str:
     """The headline as a # heading, the summary, the key quotes as a block quote."""
     out = f"# {brief.headline}\n\n{brief.summary}\n"
     if brief.quotes:
@@ -42,13 +44,13 @@ def write_text(result: Result, stream: TextIO) -> None:
     stream.write(result.translation.rstrip("\n") + "\n")
 
 
-def write_json(result: Result, stream: TextIO) -> None:
-    json.dump(result.to_dict(), stream, ensure_ascii=False, indent=2)
+def write_json(output: Result | BriefResult, stream: TextIO) -> None:
+    json.dump(output.to_dict(), stream, ensure_ascii=False, indent=2)
     stream.write("\n")
 
 
-def write_jsonl(result: Result, stream: TextIO) -> None:
-    stream.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+def write_jsonl(output: Result | BriefResult, stream: TextIO) -> None:
+    stream.write(json.dumps(output.to_dict(), ensure_ascii=False) + "\n")
 
 
 def write_markdown(result: Result, stream: TextIO) -> None:
@@ -68,10 +70,36 @@ def write_markdown(result: Result, stream: TextIO) -> None:
             stream.write(f"| {number} | {french} | {english} |\n")
 
 
-Writer = Callable[[Result, TextIO], None]
+def write_brief_text(output: BriefResult, stream: TextIO) -> None:
+    stream.write(brief_text(output.brief, output.quote_style))
+
+
+def write_brief_markdown(output: BriefResult, stream: TextIO) -> None:
+    stream.write(brief_markdown(output.brief, output.quote_style))
+
+
+@dataclass(frozen=True)
+class Writer:
+    suffix: str  # an output file's name ends so: <stem><suffix> under --out-dir
+    result: Callable[[Result, TextIO], None]
+    brief: Callable[[BriefResult, TextIO], None]
+
+
 WRITERS: dict[str, Writer] = {
-    "text": write_text,
-    "json": write_json,
-    "jsonl": write_jsonl,
-    "markdown": write_markdown,
+    "text": Writer(".en.txt", write_text, write_brief_text),
+    "json": Writer(".en.json", write_json, write_json),
+    "jsonl": Writer(".en.jsonl", write_jsonl, write_jsonl),
+    "markdown": Writer(".en.md", write_markdown, write_brief_markdown),
 }
+FORMATS = tuple(WRITERS)
+
+
+def render(fmt: str, output: Result | BriefResult) -> str:
+    """`output` in format `fmt`, as a string."""
+    buffer = io.StringIO()
+    writer = WRITERS[fmt]
+    if isinstance(output, BriefResult):
+        writer.brief(output, buffer)
+    else:
+        writer.result(output, buffer)
+    return buffer.getvalue()

@@ -1,20 +1,23 @@
-"""BART summariser (distilbart-cnn) through CTranslate2, converted once into brief's cache like the translator.
+"""BART summariser (distilbart-cnn) through CTranslate2: the Summariser contract over a conversion of a
+BartForConditionalGeneration checkpoint, interchangeable with torch_bart.TorchBartSummariser (the same token
+counts without <s> </s>, the same limit, inputs never truncated, generation settings from the checkpoint).
 
 Tokenisation is the `tokenizers` library directly (tokenizer.json, or vocab.json + merges.txt as byte-level BPE with
-RoBERTa's <s> … </s>), so summarising from an already converted model imports neither torch nor transformers.
-BART is an encoder-decoder: ctranslate2.Translator, whose converted config starts the decoder with "</s>"
-(decoder_start_token_id 2); a forced first token (forced_bos_token_id, "<s>") is given as the target prefix.
+RoBERTa's <s> … </s>), so a converted model summarises without torch or transformers. BART is an encoder-decoder:
+ctranslate2.Translator, whose converted config starts the decoder with "</s>"; a forced first token
+(forced_bos_token_id, "<s>") is given as the target prefix.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
+from ..engine import Decoding
 from ..errors import ModelError
-from . import ensure_within_limit, plan_jobs
-from .ct2_marian import _notify_terminal, decoding_steps, open_engine, read_json, run_jobs
+from .ct2_engine import CT2Engine, decoding_steps, run_jobs
+from .jobs import plan_jobs
+from .limits import ensure_within_limit, read_json, summary_tokens
 
 _ROBERTA_SPECIALS = ("<s>", "<pad>", "</s>", "<unk>", "<mask>")
 
@@ -47,63 +50,18 @@ def load_bpe_tokenizer(model_dir: str | Path):
     return tokenizer
 
 
-class CT2BartSummariser:
-    """The summariser protocol (name, max_input_tokens, count_tokens, summarise) over a CTranslate2 conversion
-    of a BartForConditionalGeneration checkpoint, interchangeable with backends.torch_bart.TorchBartSummariser:
-    the same token counts (without <s> </s>), the same limit, inputs never truncated (over the limit is an
-    error: the caller plans chunks), generation settings from generation_config.json."""
+class CT2BartSummariser(CT2Engine):
+    label = "BART summariser"
+    batch_size = 6  # chunks per engine job at most: one job of 6 ran faster than 4 + 2 (benchmarks/README.md)
 
-    def __init__(
-        self,
-        model_dir: str | Path,
-        *,
-        device: str = "auto",
-        beams: int | None = None,
-        max_new_tokens: int | None = None,
-        min_new_tokens: int | None = None,
-        batch_size: int = 6,  # chunks per engine job at most; measured on one job: 6 in one 0.88x the time of 4 + 2
-        compute_type: str | None = None,
-        quantization: str = "int8",
-        weights: str | Path | None = None,
-        precision: str = "auto",
-        threads: int | None = None,
-        workers: int | None = None,
-        notify: Callable[[str], None] | None = None,
-    ) -> None:
-        model_dir = Path(model_dir)
-        self.name = f"ctranslate2:{model_dir.name}"
-        if not (model_dir / "config.json").is_file():
-            raise ModelError(f"cannot load a BART summariser from {model_dir}: no config.json")
-        config = read_json(model_dir / "config.json")
-        generation = {**config, **read_json(model_dir / "generation_config.json")}
+    def _load_tokenizer(self, model_dir: Path) -> None:
         self.tokenizer = load_bpe_tokenizer(model_dir)
-        self.max_positions = int(config.get("max_position_embeddings") or 1024)
+        self.max_positions = self.generation.max_positions or 1024
         # Counts exclude <s> … </s>; the model sees them too, so they come off the position table.
         self.max_input_tokens = self.max_positions - 2
-        self.batch_size = batch_size
-        self.beams = beams or int(generation.get("num_beams") or 1)
-        # transformers' max_length/min_length count the decoder start token; CTranslate2's lengths do not.
-        self.max_new_tokens = max_new_tokens or max(1, int(generation.get("max_length") or 142) - 1)
-        default_min = max(0, int(generation.get("min_length") or 0) - 1)
-        self.min_new_tokens = min(min_new_tokens if min_new_tokens is not None else default_min, self.max_new_tokens)
-        self.length_penalty = float(generation.get("length_penalty") or 1.0)
-        self.no_repeat_ngram_size = int(generation.get("no_repeat_ngram_size") or 0)
-        # transformers forces </s> as the last allowed token; CTranslate2 would emit a word there (see Marian).
-        self.forced_eos = generation.get("forced_eos_token_id") is not None
-        forced_bos = generation.get("forced_bos_token_id")
-        self.target_prefix = [self.tokenizer.id_to_token(int(forced_bos))] if forced_bos is not None else None
-        self.engine = open_engine(
-            model_dir, device=device, precision=precision, quantization=quantization, compute_type=compute_type,
-            weights=weights, threads=threads, workers=workers, notify=notify,
-        )
-        self.translator = self.engine.translator  # ctranslate2.Translator
+        forced_bos = self.generation.forced_bos_token_id
+        self.target_prefix = [self.tokenizer.id_to_token(forced_bos)] if forced_bos is not None else None
         self._unk_id = self.tokenizer.token_to_id("<unk>")
-        self.generated_tokens = 0
-
-    @classmethod
-    def from_checkpoint(cls, model_dir: str | Path, **settings: Any) -> CT2BartSummariser:
-        settings.setdefault("notify", _notify_terminal)
-        return cls(model_dir, **settings)
 
     def encode(self, texts: Sequence[str]) -> list[list[str]]:
         """Source tokens with <s> … </s>, as BartTokenizer gives them."""
@@ -118,22 +76,27 @@ class CT2BartSummariser:
         encoded = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
         return [len(encoding.ids) for encoding in encoded]
 
-    def summarise(self, texts: Sequence[str]) -> list[str]:
+    def summarise(self, texts: Sequence[str], decoding: Decoding) -> list[str]:
         texts = list(texts)
         outputs = [""] * len(texts)
         counts = self.count_tokens(texts)
         ensure_within_limit(counts, self.max_input_tokens)
         todo = [i for i, text in enumerate(texts) if text.strip()]
-        for i, summary in zip(todo, self._generate([texts[i] for i in todo])):
+        longest = max((counts[i] for i in todo), default=0)
+        for i, summary in zip(todo, self._generate([texts[i] for i in todo], decoding, longest)):
             outputs[i] = summary
         return outputs
 
-    def _generate(self, texts: list[str]) -> list[str]:
+    def _generate(self, texts: list[str], decoding: Decoding, longest: int) -> list[str]:
         if not texts:
             return []
+        settings = self.generation
+        # transformers' max_length/min_length count the decoder start token; CTranslate2's lengths do not.
+        max_new = summary_tokens(decoding, longest) or max(1, (settings.max_length or 142) - 1)
+        min_new = min(max(0, (settings.min_length or 0) - 1), max_new)
         batch = self.encode(texts)
         prefixes = [list(self.target_prefix) for _ in batch] if self.target_prefix else None
-        limit = max(1, self.max_new_tokens - 1) if self.forced_eos else self.max_new_tokens
+        limit = max(1, max_new - 1) if settings.forced_eos else max_new
         # Chunks spread over the engine's workers, at most batch_size chunks (of up to the full input) a job.
         jobs = plan_jobs([len(tokens) for tokens in batch], self.engine.workers, self.batch_size * self.max_positions,
                          max_items=self.batch_size)
@@ -143,11 +106,11 @@ class CT2BartSummariser:
             jobs,
             [limit] * len(jobs),
             prefixes,
-            beam_size=self.beams,
+            beam_size=decoding.beams or settings.num_beams or 1,
             max_input_length=self.max_positions,
-            min_decoding_length=min(self.min_new_tokens, limit),
-            length_penalty=self.length_penalty,
-            no_repeat_ngram_size=self.no_repeat_ngram_size,
+            min_decoding_length=min(min_new, limit),
+            length_penalty=settings.length_penalty or 1.0,
+            no_repeat_ngram_size=settings.no_repeat_ngram_size or 0,
             return_scores=False,
         )
         summaries = []

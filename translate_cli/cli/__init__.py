@@ -11,10 +11,14 @@ from typing import Any
 import click
 
 from .. import __version__
-from ..errors import ExitStatus, exit_status_for, message_for
+from ..errors import ExitStatus, describe_error
+from .environment import Environment
 from .models_cmd import models
+from .options import HELP
 from .summarize_cmd import summarize
 from .translate_cmd import translate
+
+__all__ = ["Environment", "cli", "main"]
 
 EXIT_CODES_HELP = """\b
 Exit codes:
@@ -26,6 +30,13 @@ Exit codes:
   4    --strict and a fidelity check flagged something
   130  interrupted
 Set BRIEF_DEBUG=1 (or pass --debug) to see tracebacks."""
+
+# Settings the `brief` process makes for itself, before any library reads them (a library never sets them):
+# idle OpenMP threads sleep instead of spinning (on a busy machine spinning threads steal the cores other
+# processes need), and transformers keeps its progress bars and notices off stderr, which carries brief's own.
+PROCESS_DEFAULTS = {
+    "OMP_WAIT_POLICY": "PASSIVE", "TRANSFORMERS_VERBOSITY": "error", "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+}
 
 
 def _debug_requested(args: list[str] | None) -> bool:
@@ -70,17 +81,17 @@ class BriefGroup(click.Group):
         except Exception as exc:  # noqa: BLE001 - every error becomes one line and an exit status
             if debug:
                 traceback.print_exc()
-            _say(f"error: {message_for(exc)}")
-            code = exit_status_for(exc)
+            code, message = describe_error(exc)
+            _say(f"error: {message}")
         if not standalone_mode:
             return code
         sys.exit(int(code))
 
 
-@click.group(cls=BriefGroup, epilog=EXIT_CODES_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=BriefGroup, epilog=EXIT_CODES_HELP, context_settings=HELP)
 @click.version_option(__version__, "-V", "--version", prog_name="brief")
-@click.option("--debug", is_flag=True, help="Show tracebacks for errors (same as BRIEF_DEBUG=1).")
-def cli(debug: bool) -> None:
+@click.option("--debug", is_flag=True, expose_value=False, help="Show tracebacks for errors (same as BRIEF_DEBUG=1).")
+def cli() -> None:
     """brief: translate French news articles into English with every quotation intact.
 
     \b
@@ -99,4 +110,6 @@ cli.add_command(models)
 
 def main() -> None:
     """Console-script entry point."""
+    for name, value in PROCESS_DEFAULTS.items():
+        os.environ.setdefault(name, value)
     cli()

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from translate_cli import models as m
-from translate_cli.errors import ModelNotFoundError, VerificationError
+from ..errors import ModelNotFoundError, VerificationError
 
 
 def _table(rows: list[tuple[str, ...]]) -> str:
@@ -24,6 +23,8 @@ def models() -> None:
 @models.command("list")
 def list_cmd() -> None:
     """Show the models in the lock and whether they are in the cache."""
+    from .. import models as m
+
     lock = m.read_lock()
     defaults = set(lock.defaults.values())
     rows = [("NAME", "ROLE", "REPO", "REVISION", "CACHED")]
@@ -38,6 +39,8 @@ def list_cmd() -> None:
 @click.argument("name")
 def pull_cmd(name: str) -> None:
     """Download and verify NAME (a lock name or an owner/name repo id); print where it is."""
+    from .. import models as m
+
     resolved = m.pull(name)
     for warning in resolved.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -50,6 +53,8 @@ def pull_cmd(name: str) -> None:
 @click.option("--rehash", is_flag=True, help="Hash every file again, ignoring remembered hashes.")
 def verify_cmd(name: str, rehash: bool) -> None:
     """Check the cached files of NAME against the lock, or the hashes the hub publishes."""
+    from .. import models as m
+
     reports = m.verify(name, rehash=rehash)
     click.echo(_table([("FILE", "STATUS", "DETAIL"), *((r.name, r.status, r.detail) for r in reports)]))
     bad = [r.name for r in reports if r.status == "mismatch"]
@@ -72,6 +77,8 @@ def verify_cmd(name: str, rehash: bool) -> None:
               "yet, it starts from that one.")
 def lock_cmd(names: tuple[str, ...], lock_file: Path | None) -> None:
     """Pin every model (or NAMES) to a commit with the sizes and sha256 hashes the hub publishes."""
+    from .. import models as m
+
     path = lock_file or m.lock_file_path()
     source = path if path.exists() else m.lock_file_path()  # a new --lock-file starts from the lock in use
     lock = m.relock(m.read_lock(source), list(names) or None)

@@ -36,6 +36,13 @@ class Reporter:
         click.echo(f"\r{line}", nl=False, err=True)
         self._line_shown = True
 
+    def notice(self, message: str) -> None:
+        """Something the user waits on (a one-time model conversion): shown on a terminal only."""
+        if self.live:
+            self._clear()
+            click.echo(f"brief: {message}", err=True)
+            self._progress()
+
     def warning(self, message: str) -> None:
         if not self.quiet:
             self._clear()

@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
 from ..errors import UsageError
-from ..options import QUOTE_STYLES
-from .translate_cmd import engine_options
+from .environment import current_environment
+from .options import HELP, device_option, engine_options, quotes_option, summarizer_option
+from .progress import Reporter
 
 
-@click.command("summarize", context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("summarize", context_settings=HELP)
 @click.argument("file", required=False, metavar="[FILE]")
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True, help="Output format.")
-@click.option("--summarizer", help="auto | extractive | a models.lock name | a repo id | a local directory.")
-@click.option("--device", help="auto | cpu | cuda | cuda:N  [default: auto]")
+@summarizer_option
+@device_option
 @engine_options
 @click.option("--max-new-tokens", type=click.IntRange(min=1),
               help="Cap on the summary's tokens [default: the model's generation_config].")
-@click.option("--quotes", type=click.Choice(QUOTE_STYLES), help="Quotation marks around key quotes [default: curly].")
+@quotes_option("Quotation marks around key quotes [default: curly].")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
 def summarize(file: str | None, fmt: str, quiet: bool, max_new_tokens: int | None, **settings: object) -> None:
     """Brief an English article (FILE, or '-' / piped stdin): headline, summary and key quotes.
@@ -30,39 +30,28 @@ def summarize(file: str | None, fmt: str, quiet: bool, max_new_tokens: int | Non
     Every quotation in the brief is verbatim from the article.
     """
     from ..batch import BatchInput, read_source
+    from ..briefer import load_briefer
+    from ..engine import Decoding, LengthCap
     from ..options import resolve_options
-    from ..pipeline import use_ctranslate2
-    from ..summarise import load_summariser, result_from_english, summarise_result
-    from ..writers import brief_markdown, brief_text
-    from .translate_cmd import _read_stdin
+    from ..writers import render
+    from .translate_cmd import read_stdin
 
-    options = resolve_options(settings)
+    environment = current_environment()
+    options = resolve_options(settings, environ=environment.environ)
     if file is None and (sys.stdin is None or sys.stdin.isatty()):
         raise click.UsageError("no input: give a FILE, or '-' / pipe text on stdin")
     if file in (None, "-"):
-        source = read_source(BatchInput("-", Path("stdin"), data=_read_stdin()))
+        source = read_source(BatchInput("-", Path("stdin"), data=read_stdin()))
     else:
         if not Path(file).is_file():
             raise UsageError(f"no such file: {file}")
         source = read_source(BatchInput(file, Path(file), path=Path(file)))
-    summariser, described, warnings = load_summariser(
-        options.summarizer,
-        device=options.device,
-        max_new_tokens=max_new_tokens,
-        ctranslate2=use_ctranslate2(options.backend),
-        precision=options.precision,
-        threads=options.threads or None,
-    )
-    result = result_from_english(source.text, source=source.source)
-    brief = summarise_result(result, summariser)
-    if not quiet:
-        for warning in (*source.warnings, *warnings, *brief.warnings):
-            click.echo(f"brief: warning: {warning}", err=True)
-    if fmt == "json":
-        data = {"source": source.source, "brief": brief.to_dict(), "models": {"summarizer": described},
-                "warnings": [*source.warnings, *warnings, *brief.warnings]}
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-    elif fmt == "markdown":
-        click.echo(brief_markdown(brief, options.quotes), nl=False)
-    else:
-        click.echo(brief_text(brief, options.quotes), nl=False)
+    reporter = Reporter(1, quiet=quiet)
+    briefer = load_briefer(options.summarizer, options.engine, notify=reporter.notice,
+                           load_engine=environment.load_engine)
+    decoding = Decoding(length_cap=LengthCap.fixed(max_new_tokens) if max_new_tokens else None)
+    output = briefer.brief_english(source.text, source=source.name, warnings=source.warnings, decoding=decoding,
+                                   style=options.quotes)
+    for warning in output.warnings:
+        reporter.warning(warning)
+    click.echo(render(fmt, output), nl=False)

@@ -2,45 +2,21 @@
 
 from __future__ import annotations
 
-import io
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
-from ..checks import summary_line
 from ..errors import ExitStatus, UsageError
-from ..options import BACKENDS, PRECISIONS, QUOTE_STYLES
-from ..writers import WRITERS
+from ..writers import FORMATS
+from .environment import current_environment
+from .options import HELP, device_option, engine_options, quotes_option, summarizer_option
 from .progress import Reporter
 
 
-def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--backend, --precision and --threads: how the models run, the same for every command that loads one."""
-    for option in reversed((
-        click.option("--backend", type=click.Choice(BACKENDS),
-                     help="Engine: auto = CTranslate2 when installed (int8 CPU, int8_float16 GPU), else torch."),
-        click.option("--precision", type=click.Choice(PRECISIONS),
-                     help="auto: int8 weights on CPU, half precision on GPU (fast); float32: full precision "
-                          "[default: auto]."),
-        click.option("--threads", type=click.IntRange(min=1),
-                     help="CPU threads for the models [default: every physical core]."),
-    )):
-        command = option(command)
-    return command
-
-
-def _render(fmt: str, result) -> str:
-    buffer = io.StringIO()
-    WRITERS[fmt](result, buffer)
-    return buffer.getvalue()
-
-
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(context_settings=HELP)
 @click.argument("inputs", nargs=-1, metavar="[INPUT]...")
-@click.option("-f", "--format", "fmt", type=click.Choice(list(WRITERS)), default="text", show_default=True,
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Output format (jsonl: one compact JSON object per line, for several documents).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (one input only).")
 @click.option("--out-dir", type=click.Path(file_okay=False),
@@ -51,18 +27,18 @@ def _render(fmt: str, result) -> str:
 @click.option("--overwrite", is_flag=True, help="Redo inputs whose output already exists in --out-dir.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first input that fails.")
 @click.option("--translator", help="A models.lock name, a Hugging Face repo id, or a local model directory.")
-@click.option("--device", help="auto | cpu | cuda | cuda:N  [default: auto]")
+@device_option
 @click.option("--beams", type=click.IntRange(min=1), help="Beam size [default: the model's, 4 for opus-mt].")
 @click.option("--batch-size", type=click.IntRange(min=1),
               help="Sentences per model call [default: a whole pass, shared out among the engine's workers].")
 @click.option("--max-new-tokens", metavar="CAP",
               help="Generated tokens per model input: N, or Rx / Rx+N relative to its source tokens "
                    "[default: 2x+16].")
-@click.option("--quotes", type=click.Choice(QUOTE_STYLES), help="English quotation marks [default: curly].")
+@quotes_option("English quotation marks [default: curly].")
 @engine_options
 @click.option("--brief/--no-brief", default=None,
               help="Write a brief (headline, summary, key quotes) before the translation [default: on].")
-@click.option("--summarizer", help="auto | extractive | a models.lock name | a repo id | a local directory.")
+@summarizer_option
 @click.option("--retries", type=click.IntRange(min=0),
               help="Re-translations of a sentence that loops, echoes French or has an odd length [default: 1; 0: off].")
 @click.option("--strict", is_flag=True, help="Exit 4 when any fidelity check flags something.")
@@ -88,18 +64,22 @@ def translate(
     names, loops and untranslated French. Results go to stdout (or --out-dir / -o); warnings, errors and the
     summary go to stderr.
     """
-    from .. import batch, pipeline
+    from .. import batch
+    from ..checks import summary_line
     from ..options import resolve_options
+    from ..pipeline import load
+    from ..writers import render
 
+    environment = current_environment()
     if not inputs:
         if sys.stdin is None or sys.stdin.isatty():
             raise click.UsageError("no input: give a FILE or directory, or '-' / pipe text on stdin")
         inputs = ("-",)
     if inputs.count("-") > 1:
         raise UsageError("'-' (stdin) can be given only once")
-    options = resolve_options(settings)  # bad settings fail before any input is read
+    options = resolve_options(settings, environ=environment.environ)  # bad settings fail before any input is read
     target_dir = Path(out_dir) if out_dir else None
-    stdin = _read_stdin() if "-" in inputs else None
+    stdin = read_stdin() if "-" in inputs else None
     documents = batch.discover(
         inputs, globs=globs or batch.DEFAULT_GLOBS, input_format=input_format, out_dir=target_dir, stdin=stdin
     )
@@ -117,13 +97,13 @@ def translate(
         # One input: read and decode it before loading the model, so a bad input fails in milliseconds.
         batch.read_source(documents[0])
 
-    brief = pipeline.load(options=options)
     reporter = Reporter(len(documents), quiet=quiet)
+    pipeline = load(options=options, notify=reporter.notice, load_engine=environment.load_engine)
     flagged_any = False
     for item in batch.run(
-        brief,
+        pipeline,
         documents,
-        render=lambda result: _render(fmt, result),
+        render=lambda result: render(fmt, result),
         out_dir=target_dir,
         fmt=fmt,
         overwrite=overwrite,
@@ -145,7 +125,7 @@ def translate(
         reporter.translated(len(result.sentences))
         if target_dir:
             continue
-        text = _render(fmt, result)
+        text = render(fmt, result)
         if output:
             batch.write_atomically(Path(output), text)
             continue
@@ -160,7 +140,7 @@ def translate(
     return ExitStatus.CHECKS_FAILED if strict and flagged_any else ExitStatus.SUCCESS
 
 
-def _read_stdin() -> bytes:
+def read_stdin() -> bytes:
     stream = sys.stdin
     if stream is None:
         return b""

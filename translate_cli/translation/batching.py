@@ -1,34 +1,15 @@
-"""The Translator protocol and the batching around it: sorted by length, bounded by a token budget,
-over-long inputs split at clause boundaries and rejoined, duplicates translated once, order restored."""
+"""Batching around an engine call: duplicates translated once, over-long inputs split at clause boundaries and
+rejoined, inputs cut into calls as the engine asks (CallLimits), sorted by length, order restored."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Protocol, runtime_checkable
+from collections.abc import Sequence
 
-from .splitting import split_long
-
-
-@runtime_checkable
-class Translator(Protocol):
-    """Any engine that turns French strings into English strings, one output per input, in order."""
-
-    name: str
-    max_input_tokens: int  # inputs longer than this (in the engine's tokens) are split before translation
-
-    def count_tokens(self, texts: Sequence[str]) -> list[int]: ...
-
-    def translate_batch(self, texts: Sequence[str]) -> list[str]: ...
+from ..engine import CallLimits, Decoding, Translator
+from ..splitting import split_long
 
 
-def translate_texts(
-    translator: Translator,
-    texts: Sequence[str],
-    *,
-    batch_size: int = 16,
-    batch_tokens: int = 2048,
-    on_batch: Callable[[int], None] | None = None,
-) -> list[str]:
+def translate_texts(translator: Translator, texts: Sequence[str], decoding: Decoding, limits: CallLimits) -> list[str]:
     """Translate every text; the i-th output is the translation of the i-th input. Blank inputs map to ''."""
     unique = list(dict.fromkeys(text for text in texts if text.strip()))
     if not unique:
@@ -46,31 +27,32 @@ def translate_texts(
         piece_counts.extend(part_counts)
 
     outputs: list[str] = [""] * len(pieces)
-    for batch in plan_batches(piece_counts, batch_size=batch_size, batch_tokens=batch_tokens):
-        translated = translator.translate_batch([pieces[i] for i in batch])
+    for batch in plan_batches(piece_counts, limits):
+        translated = translator.translate_batch([pieces[i] for i in batch], decoding)
         if len(translated) != len(batch):
             raise RuntimeError(f"{translator.name} returned {len(translated)} outputs for {len(batch)} inputs")
         for i, out in zip(batch, translated):
             outputs[i] = out.strip()
-        if on_batch:
-            on_batch(len(batch))
 
     by_text = {text: " ".join(outputs[i] for i in idx if outputs[i]) for text, idx in zip(unique, owners)}
     return [by_text.get(text, "") for text in texts]
 
 
-def plan_batches(counts: Sequence[int], *, batch_size: int, batch_tokens: int) -> list[list[int]]:
-    """Indices grouped into batches of similar length: padding is wasted compute, so sort by length first.
+def plan_batches(counts: Sequence[int], limits: CallLimits) -> list[list[int]]:
+    """Indices grouped into calls of similar length: padding is wasted compute, so sort by length first.
 
-    A batch holds at most `batch_size` inputs and at most `batch_tokens` padded tokens (longest × count).
-    Longest first, so memory problems show on the first batch rather than the last.
+    A call holds at most `limits.items` inputs and at most `limits.tokens` padded tokens (longest × count); None
+    is no limit, so an engine that plans its own jobs gets the whole pass in one call. Longest first, so memory
+    problems show on the first call rather than the last.
     """
     order = sorted(range(len(counts)), key=lambda i: counts[i], reverse=True)
     batches: list[list[int]] = []
     current: list[int] = []
     for i in order:
         longest = counts[current[0]] if current else counts[i]
-        if current and (len(current) >= batch_size or longest * (len(current) + 1) > batch_tokens):
+        full = limits.items is not None and len(current) >= limits.items
+        too_long = limits.tokens is not None and longest * (len(current) + 1) > limits.tokens
+        if current and (full or too_long):
             batches.append(current)
             current = []
         current.append(i)

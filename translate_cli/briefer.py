@@ -1,0 +1,67 @@
+"""The brief stage, loaded: a summariser (None: extractive) and which model it is, applied to translated articles
+(`Briefer.brief`) or to English text (`Briefer.brief_english`, for `brief summarize`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from .checks import check_brief
+from .engine import Decoding, EngineLoader, Notify, Summariser
+from .errors import ModelError
+from .options import EngineOptions
+from .quotes import QuoteStyle
+from .result import EXTRACTIVE, BriefResult, ModelInfo, Result
+from .summary import result_from_english, summarise_result
+
+
+@dataclass(frozen=True)
+class Briefer:
+    summariser: Summariser | None
+    model: ModelInfo = EXTRACTIVE
+    warnings: tuple[str, ...] = ()  # from loading it (a fallback to extractive, an unverified file)
+
+    def brief(self, result: Result, decoding: Decoding = Decoding()) -> Result:
+        """`result` with its brief, the brief's warnings, and a check of the brief's numbers."""
+        brief = summarise_result(result, self.summariser, decoding)
+        return replace(
+            result,
+            brief=brief,
+            warnings=result.warnings + brief.warnings,
+            checks=result.checks + tuple(check_brief(brief.text(), result.translation)),
+        )
+
+    def brief_english(
+        self,
+        text: str,
+        *,
+        source: str = "-",
+        warnings: Sequence[str] = (),
+        decoding: Decoding = Decoding(),
+        style: QuoteStyle = QuoteStyle.CURLY,
+    ) -> BriefResult:
+        """The brief of an English article (no translation): its quotations are the ledger."""
+        brief = summarise_result(result_from_english(text, source=source), self.summariser, decoding)
+        return BriefResult(source, brief, {"summarizer": self.model}, (*warnings, *self.warnings, *brief.warnings),
+                           style)
+
+
+def load_briefer(
+    spec: str, options: EngineOptions, *, notify: Notify | None = None, load_engine: EngineLoader | None = None
+) -> Briefer:
+    """--summarizer SPEC loaded. "extractive": no model. "auto": the lock's default summarizer when it is cached or
+    can be downloaded and verified; otherwise (not found, unverifiable, unloadable) extractive, with a warning.
+    Anything else (a lock name, a repo id, a directory) must load: its errors propagate."""
+    if spec == "extractive":
+        return Briefer(None)
+    if load_engine is None:
+        from .backends import load_engine
+    auto = spec == "auto"
+    try:
+        loaded = load_engine("summarizer", None if auto else spec, options, notify)
+    except (ModelError, ImportError) as exc:
+        if not auto:
+            raise
+        return Briefer(None, EXTRACTIVE, (f"no abstractive summariser ({exc}); using the extractive summary",))
+    return Briefer(loaded.engine, loaded.model, loaded.warnings)
+

@@ -1,0 +1,40 @@
+"""Options several commands share, declared once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from ..options import BACKENDS, PRECISIONS, QUOTE_STYLES
+
+HELP = {"help_option_names": ["-h", "--help"]}
+
+
+def device_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--device", help="auto | cpu | cuda | cuda:N  [default: auto]")(command)
+
+
+def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--backend, --precision and --threads: how the models run, the same for every command that loads one."""
+    for option in reversed((
+        click.option("--backend", type=click.Choice(BACKENDS),
+                     help="Engine: auto = CTranslate2 when installed (int8 CPU, int8_float16 GPU), else torch."),
+        click.option("--precision", type=click.Choice(PRECISIONS),
+                     help="auto: int8 weights on CPU, half precision on GPU (fast); float32: full precision "
+                          "[default: auto]."),
+        click.option("--threads", type=click.IntRange(min=1),
+                     help="CPU threads for the models [default: every physical core]."),
+    )):
+        command = option(command)
+    return command
+
+
+def summarizer_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--summarizer",
+                        help="auto | extractive | a models.lock name | a repo id | a local directory.")(command)
+
+
+def quotes_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option("--quotes", type=click.Choice(QUOTE_STYLES), help=help_text)

@@ -1,0 +1,205 @@
+"""The engine contract: what the pipeline asks of a translation or summary engine, and the values it passes.
+
+    translator.translate_batch(texts, Decoding(beams=4, length_cap=LengthCap(2.0, 16))) -> list[str]
+    summariser.summarise(texts, Decoding()) -> list[str]
+
+Engines (translate_cli.backends, a test's fake, a user's own object) implement `Translator` or `Summariser`; the
+pipeline relies on nothing else. A `Decoding` is frozen: the pipeline makes a new one for every retry attempt.
+Nothing heavy is imported here.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .options import EngineOptions
+    from .result import ModelInfo
+
+Notify = Callable[[str], None]  # where an engine sends a notice for the user (a one-time conversion, say)
+Role = Literal["translator", "summarizer"]  # as models.lock names them
+
+_CAP_PATTERN = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)\s*x)?\s*(?:\+?\s*(\d+))?\s*$")
+
+
+@dataclass(frozen=True)
+class LengthCap:
+    """New tokens one model input may generate: `ratio` × its source tokens + `extra` (ratio 0: a fixed cap).
+
+    The default, 2x+16, leaves room for any real translation while a looping output is cut soon after its
+    sentence's length instead of running to the model's 512. "40" is a fixed cap, "1x+4" a relative one: each
+    piece of a sentence translated in pieces gets a cap for its own length. Engines take one length limit per
+    call, so a job (inputs of similar length) is generated to its longest source's cap and each output is then
+    cut to its own.
+    """
+
+    ratio: float = 2.0
+    extra: int = 16
+
+    @classmethod
+    def parse(cls, value: int | str | LengthCap | None) -> LengthCap:
+        """None, 0, "0", "auto" → the default; 40 or "40" → fixed; "1.5x", "1.5x+8" → relative (ratio ≤ 100)."""
+        if isinstance(value, LengthCap):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        text = value.strip().lower() if isinstance(value, str) else None
+        if value is None or text in ("", "0", "auto"):
+            return cls()
+        match = _CAP_PATTERN.match(text) if text is not None else None
+        if match:
+            ratio, extra = float(match.group(1) or 0), int(match.group(2) or 0)
+            if (ratio > 0 or extra > 0) and ratio <= 100 and extra <= 100_000:
+                return cls(ratio, extra)
+        raise ValueError(
+            f"a token cap is N (fixed), Rx or Rx+N (relative to the source), or 0 (default), not {value!r}"
+        )
+
+    @classmethod
+    def fixed(cls, tokens: int) -> LengthCap:
+        return cls(0.0, tokens)
+
+    def __call__(self, source_tokens: int) -> int:
+        # At least 2: with a forced </s> as the last new token, a cap of 1 would leave no room for a word.
+        return max(2, math.ceil(self.ratio * source_tokens) + self.extra)
+
+    def __str__(self) -> str:
+        if not self.ratio:
+            return str(self.extra)
+        return f"{self.ratio:g}x" + (f"+{self.extra}" if self.extra else "")
+
+
+@dataclass(frozen=True)
+class Decoding:
+    """How one engine call decodes. None everywhere means: as the model's own generation settings say."""
+
+    beams: int | None = None
+    length_cap: LengthCap | None = None  # None: the model's own max_length
+    no_repeat_ngram_size: int | None = None
+    repetition_penalty: float | None = None
+
+    def describe(self, base: Decoding | None = None) -> str:
+        """The settings given (those that differ from `base`), as a retry note shows them: 'beams 6,
+        no_repeat_ngram_size 3, repetition_penalty 1.2'."""
+        parts = []
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if value is not None and (base is None or value != getattr(base, field.name)):
+                parts.append(f"{field.name} {value}")
+        return ", ".join(parts) or "the same settings"
+
+
+@dataclass(frozen=True)
+class CallLimits:
+    """How an engine wants a pass cut into calls: at most `items` inputs and `tokens` padded tokens a call.
+    None: no limit — the engine takes a whole pass and shares it out among its workers itself."""
+
+    items: int | None = None
+    tokens: int | None = None
+
+
+@runtime_checkable
+class Translator(Protocol):
+    """Turns French strings into English strings, one output per input, in order."""
+
+    name: str
+    max_input_tokens: int  # longer inputs (in the engine's tokens) are split before they reach the engine
+    default_beams: int  # beams when Decoding.beams is None: where the retry schedule starts
+    call_limits: CallLimits
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]: ...
+
+    def translate_batch(self, texts: Sequence[str], decoding: Decoding) -> list[str]: ...
+
+
+@runtime_checkable
+class Summariser(Protocol):
+    """Turns English texts into English summaries, one output per input, in order. Inputs are planned so that
+    count_tokens(text) never exceeds max_input_tokens; an engine never truncates."""
+
+    name: str
+    max_input_tokens: int
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]: ...
+
+    def summarise(self, texts: Sequence[str], decoding: Decoding) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class LoadedEngine:
+    """What an engine loader gives back: the engine, which model it runs, and warnings from getting it."""
+
+    engine: Any  # a Translator for the translator role, a Summariser for the summarizer role
+    model: ModelInfo
+    warnings: tuple[str, ...] = ()
+
+
+class EngineLoader(Protocol):
+    """How front ends get engines: backends.load_engine, or a test's stand-in with the same signature."""
+
+    def __call__(
+        self, role: Role, spec: str | None, options: EngineOptions, notify: Notify | None = None
+    ) -> LoadedEngine: ...
+
+
+class LegacyTranslator:
+    """An engine written for brief 0.1 — `name`, `max_input_tokens`, `count_tokens(texts)`,
+    `translate_batch(texts)` — seen as a Translator. It decodes one way only, so a retry gives its first answer
+    again (and the retry note says the first translation was kept)."""
+
+    default_beams = 1
+    call_limits = CallLimits(items=16, tokens=4096)  # what brief 0.1 gave every engine
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.name = str(engine.name)
+        self.max_input_tokens = int(engine.max_input_tokens)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return self.engine.count_tokens(texts)
+
+    def translate_batch(self, texts: Sequence[str], decoding: Decoding) -> list[str]:
+        return self.engine.translate_batch(texts)
+
+
+class LegacySummariser:
+    """A summariser written for brief 0.1 (`summarise(texts)`) seen as a Summariser: decoding settings unused."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.name = str(engine.name)
+        self.max_input_tokens = int(engine.max_input_tokens)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return self.engine.count_tokens(texts)
+
+    def summarise(self, texts: Sequence[str], decoding: Decoding) -> list[str]:
+        return self.engine.summarise(texts)
+
+
+def _takes_decoding(method: Any) -> bool:
+    try:
+        parameters = list(inspect.signature(method).parameters.values())
+    except (TypeError, ValueError):
+        return False
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return len(positional) >= 2 or any(p.kind is p.VAR_POSITIONAL for p in parameters)
+
+
+def as_translator(engine: Any) -> Translator:
+    """`engine` itself when it implements Translator; a brief 0.1 engine through LegacyTranslator."""
+    if isinstance(engine, Translator) and _takes_decoding(engine.translate_batch):
+        return engine
+    return LegacyTranslator(engine)
+
+
+def as_summariser(engine: Any) -> Summariser:
+    """`engine` itself when it implements Summariser; a brief 0.1 summariser through LegacySummariser."""
+    if isinstance(engine, Summariser) and _takes_decoding(engine.summarise):
+        return engine
+    return LegacySummariser(engine)
