@@ -191,15 +191,24 @@ def _takes_decoding(method: Any) -> bool:
     return len(positional) >= 2 or any(p.kind is p.VAR_POSITIONAL for p in parameters)
 
 
+def _checked(engine: Any, contract: type, members: tuple[str, ...]) -> Any:
+    missing = [name for name in members if not hasattr(engine, name)]
+    if missing:
+        raise TypeError(f"{type(engine).__name__} is not a {contract.__name__}: it has no {', '.join(missing)}")
+    return engine
+
+
 def as_translator(engine: Any) -> Translator:
-    """`engine` itself when it implements Translator; a brief 0.1 engine through LegacyTranslator."""
-    if isinstance(engine, Translator) and _takes_decoding(engine.translate_batch):
-        return engine
-    return LegacyTranslator(engine)
+    """`engine` itself when it implements Translator; a brief 0.1 engine (one-argument translate_batch) through
+    LegacyTranslator. An engine whose translate_batch takes a Decoding must declare the whole contract."""
+    if not _takes_decoding(engine.translate_batch):
+        return LegacyTranslator(engine)
+    return _checked(engine, Translator, ("name", "max_input_tokens", "default_beams", "call_limits", "count_tokens"))
 
 
 def as_summariser(engine: Any) -> Summariser:
-    """`engine` itself when it implements Summariser; a brief 0.1 summariser through LegacySummariser."""
-    if isinstance(engine, Summariser) and _takes_decoding(engine.summarise):
-        return engine
-    return LegacySummariser(engine)
+    """`engine` itself when it implements Summariser; a brief 0.1 summariser (one-argument summarise) through
+    LegacySummariser."""
+    if not _takes_decoding(engine.summarise):
+        return LegacySummariser(engine)
+    return _checked(engine, Summariser, ("name", "max_input_tokens", "count_tokens"))
