@@ -197,3 +197,12 @@ def test_missing_pinned_model_offline_is_one_line_with_the_fix(runner, tmp_path,
     assert result.exit_code == 3
     [line] = result.stderr.splitlines()
     assert line.startswith("brief: error: ") and "brief models pull opus-mt-fr-en" in line and "--translator" in line
+
+
+def test_the_command_lines_choices_are_the_librarys():
+    from translate_cli.cli import options as cli_options
+    from translate_cli.options import BACKENDS, PRECISIONS, QUOTE_STYLES
+    from translate_cli.writers import FORMATS
+
+    assert (cli_options.BACKENDS, cli_options.PRECISIONS, cli_options.QUOTE_STYLES, cli_options.FORMATS) == (
+        BACKENDS, PRECISIONS, QUOTE_STYLES, FORMATS)

@@ -7,9 +7,14 @@ from typing import Any
 
 import click
 
-from ..options import BACKENDS, PRECISIONS, QUOTE_STYLES
-
 HELP = {"help_option_names": ["-h", "--help"]}
+
+# The choices of the library's enums and writers, spelled out so that `brief --help` loads none of the library's
+# modules (tests/test_cli.py holds them equal to options.Backend, options.Precision, QuoteStyle and writers.FORMATS).
+BACKENDS = ("auto", "torch", "ctranslate2")
+PRECISIONS = ("auto", "float32")
+QUOTE_STYLES = ("curly", "straight", "guillemets")
+FORMATS = ("text", "json", "jsonl", "markdown")
 
 
 def device_option(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -8,9 +8,8 @@ from pathlib import Path
 import click
 
 from ..errors import ExitStatus, UsageError
-from ..writers import FORMATS
 from .environment import current_environment
-from .options import HELP, device_option, engine_options, quotes_option, summarizer_option
+from .options import FORMATS, HELP, device_option, engine_options, quotes_option, summarizer_option
 from .progress import Reporter
 
 
