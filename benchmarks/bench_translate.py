@@ -162,15 +162,19 @@ class _Recorder:
 
     name = "recorder"
     max_input_tokens = 256
+    default_beams = 4
 
     def __init__(self, garble: bool) -> None:
+        from translate_cli.engine import CallLimits
+
         self.garble = garble
         self.batches: list[list[str]] = []
+        self.call_limits = CallLimits()
 
     def count_tokens(self, texts):
         return [len(text.split()) + 1 for text in texts]
 
-    def translate_batch(self, texts):
+    def translate_batch(self, texts, decoding):
         self.batches.append(list(texts))
         if self.garble:
             return ["".join(c for c in text if c not in "«»“”\"‹›„") for text in texts]
@@ -182,7 +186,7 @@ def model_inputs(text: str, *, garble: bool) -> list[str]:
     import translate_cli
 
     recorder = _Recorder(garble)
-    translate_cli.load(recorder).translate(text)
+    translate_cli.load(recorder, retries=0, brief=False).translate(text)  # the first and second passes
     return [text for batch in recorder.batches for text in batch]
 
 
@@ -231,7 +235,7 @@ def worker_hf(spec: dict[str, Any]) -> None:
     eos = tokenizer.eos_token_id
     generated = 0
     outputs: list[str] = []
-    from translate_cli.backends import LengthCap
+    from translate_cli.engine import LengthCap
 
     cap = LengthCap.parse(spec["max_new_tokens"])  # 40, or "1x": relative to each sentence's tokens
     settings = {"num_beams": spec["beams"], "max_new_tokens": spec["max_new_tokens"]}
@@ -307,26 +311,28 @@ def worker_ct2_raw(spec: dict[str, Any]) -> None:
 def worker_brief(spec: dict[str, Any]) -> None:
     """brief-ct2 / brief-torch: the `brief translate` entry point, with counters on the loaded translator."""
     t0 = time.perf_counter()
-    from translate_cli import cli, pipeline
+    from translate_cli import backends, cli
 
     t_import = time.perf_counter()
     stats: dict[str, Any] = {"import_s": t_import - t0, "load_s": 0.0, "engine_s": 0.0, "model_calls": 0,
                              "model_inputs": 0, "target_tokens": 0}
     holder: dict[str, Any] = {}
-    load_translator = pipeline.load_translator
+    load_engine = backends.load_engine
 
-    def timed_load(*a: Any, **k: Any):
+    def timed_load(role: str, *a: Any, **k: Any):
         start = time.perf_counter()
-        loaded = load_translator(*a, **k)
+        loaded = load_engine(role, *a, **k)
+        if role != "translator":
+            return loaded
         stats["load_s"] += time.perf_counter() - start
-        translator = loaded[0] if isinstance(loaded, tuple) else loaded
+        translator = loaded.engine
         holder["translator"] = translator
         stats["translator_class"] = type(translator).__name__
         inner = translator.translate_batch
 
-        def translate_batch(texts, **decoding: Any):
+        def translate_batch(texts, decoding):
             start = time.perf_counter()
-            out = inner(texts, **decoding)
+            out = inner(texts, decoding)
             stats["engine_s"] += time.perf_counter() - start
             stats["model_calls"] += 1
             stats["model_inputs"] += len(texts)
@@ -345,7 +351,7 @@ def worker_brief(spec: dict[str, Any]) -> None:
             model.generate = counted_generate
         return loaded
 
-    pipeline.load_translator = timed_load
+    backends.load_engine = timed_load
 
     @atexit.register
     def report() -> None:
@@ -393,12 +399,15 @@ def worker_bart_hf(spec: dict[str, Any]) -> None:
 def worker_bart_ct2(spec: dict[str, Any]) -> None:
     t0 = time.perf_counter()
     from translate_cli.backends.ct2_bart import CT2BartSummariser
+    from translate_cli.engine import Decoding, LengthCap
+    from translate_cli.options import EngineOptions
 
     t_import = time.perf_counter()
-    summariser = CT2BartSummariser(spec["bart"], device=spec["device"], beams=spec["beams"],
-                                   max_new_tokens=spec["max_new_tokens"], compute_type=spec["compute_type"])
+    summariser = CT2BartSummariser(spec["bart"], EngineOptions(device=spec["device"]),
+                                   compute_type=spec["compute_type"])
     t_load = time.perf_counter()
-    summariser.summarise([spec["text"]])
+    summariser.summarise([spec["text"]], Decoding(beams=spec["beams"],
+                                                  length_cap=LengthCap.fixed(spec["max_new_tokens"])))
     t_end = time.perf_counter()
     emit({"import_s": t_import - t0, "load_s": t_load - t_import, "translate_s": t_end - t_load,
           "input_tokens": summariser.count_tokens([spec["text"]])[0], "target_tokens": summariser.generated_tokens,
@@ -469,7 +478,7 @@ def environment(args: argparse.Namespace) -> dict[str, Any]:
     info: dict[str, Any] = {"python": platform.python_version(), "machine": platform.machine(),
                             "cpu_count": os.cpu_count()}
     try:
-        from translate_cli.backends import physical_cores
+        from translate_cli.backends.hardware import physical_cores
 
         info["physical_cores"] = physical_cores()
     except ImportError:
@@ -577,7 +586,7 @@ class Bench:
         lengths = a.length_backends.split(",") if a.lengths.strip() else []
         if {"ct2-raw", "ct2-raw-brief-inputs", "brief-ct2", "commands"} & {*self.systems()} or \
                 "ctranslate2" in lengths or a.bart:
-            from translate_cli.backends.ct2_marian import converted_dir, ensure_converted, is_converted
+            from translate_cli.backends.ct2_convert import converted_dir, ensure_converted, is_converted
 
             os.environ["BRIEF_CACHE"] = str(a.cache)
             for label, directory in (("marian", a.marian), ("bart", a.bart)):
@@ -651,7 +660,7 @@ class Bench:
         return result
 
     def cores(self) -> int:
-        from translate_cli.backends import physical_cores
+        from translate_cli.backends.hardware import physical_cores
 
         return physical_cores()
 
