@@ -4,7 +4,7 @@ length: re-translated with other decoding (a new Decoding per attempt), the cand
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ..checks import RETRYABLE, check_sentence, document_names, needs_retry, penalty
 from ..engine import Decoding
@@ -60,46 +60,65 @@ def _sentence_checks(
     return found
 
 
+@dataclass
+class _Progress:
+    """One draft through the attempts: each sentence's current checks, the retries kept, the notes written."""
+
+    draft: Draft
+    names: frozenset[str]  # the document's names (a sentence-initial name is checked when it occurs elsewhere)
+    checks: dict[int, list[Check]]
+    accepted: dict[int, Tokens] = field(default_factory=dict)
+    notes: list[Check] = field(default_factory=list)
+
+    def flagged(self) -> list[int]:
+        return [index for index, found in self.checks.items() if needs_retry(found)]
+
+
 def check_and_retry(
     drafts: Sequence[Draft], translate: TranslateFn, first: Decoding, schedule: Sequence[Decoding], style: QuoteStyle
 ) -> list[Checked]:
     """Check every sentence of every draft; retry the flagged ones of all drafts together, one attempt per
     Decoding of `schedule`, keeping a candidate only when its checks are better. The drafts are left as given."""
     assembled = [assemble(d.document, d.plans, d.renderings, style) for d in drafts]
-    names = [document_names(s.source for s in a.sentences) for a in assembled]
-    current = [_sentence_checks(a.sentences, d.renderings, n) for a, d, n in zip(assembled, drafts, names)]
-    accepted: list[dict[int, Tokens]] = [{} for _ in drafts]
-    notes: list[list[Check]] = [[] for _ in drafts]
+    progress = []
+    for draft, english in zip(drafts, assembled):
+        names = document_names(s.source for s in english.sentences)
+        progress.append(_Progress(draft, names, _sentence_checks(english.sentences, draft.renderings, names)))
     for attempt, decoding in enumerate(schedule, 1):
-        flagged = [[i for i, found in checks.items() if needs_retry(found)] for checks in current]
-        inputs = list(dict.fromkeys(text for d, f in zip(drafts, flagged) for text in retry_inputs(d.plans, f)))
+        flagged = [p.flagged() for p in progress]
+        inputs = list(dict.fromkeys(text for p, f in zip(progress, flagged) for text in retry_inputs(p.draft.plans, f)))
         if not inputs:
             break
         retried = dict(zip(inputs, translate(inputs, decoding)))
-        settings = decoding.describe(first)
-        for k, draft in enumerate(drafts):
-            candidates = retry_renderings(draft.plans, flagged[k], retried)
-            if not candidates:
-                continue
-            trial_renderings = {**draft.renderings, **accepted[k], **candidates}
-            trial = assemble(draft.document, draft.plans, trial_renderings, style).sentences
-            trial_checks = _sentence_checks([trial[i] for i in candidates], trial_renderings, names[k])
-            for index in flagged[k]:
-                before = current[k][index]
-                after = trial_checks.get(index)
-                better = after is not None and penalty(after) < penalty(before)
-                if better:
-                    accepted[k][index] = candidates[index]
-                    current[k][index] = after
-                flags = ", ".join(sorted({c.check for c in before if c.check in RETRYABLE}))
-                outcome = "kept the retry" if better else "kept the first translation"
-                notes[k].append(Check("retry", "info", index, f"attempt {attempt} for {flags} ({settings}): {outcome}"))
+        for p, indices in zip(progress, flagged):
+            _attempt(p, indices, retried, f"attempt {attempt}", decoding.describe(first), style)
     checked = []
-    for k, draft in enumerate(drafts):
-        final = assembled[k]
-        if accepted[k]:
-            final = assemble(draft.document, draft.plans, {**draft.renderings, **accepted[k]}, style)
-        flat = [c for index in sorted(current[k]) for c in current[k][index]]
-        ordered = sorted(flat + notes[k], key=lambda c: (c.sentence if c.sentence is not None else -1))
-        checked.append(Checked(final, tuple(ordered)))
+    for p, english in zip(progress, assembled):
+        if p.accepted:
+            english = assemble(p.draft.document, p.draft.plans, {**p.draft.renderings, **p.accepted}, style)
+        flat = [c for index in sorted(p.checks) for c in p.checks[index]]
+        ordered = sorted(flat + p.notes, key=lambda c: (c.sentence if c.sentence is not None else -1))
+        checked.append(Checked(english, tuple(ordered)))
     return checked
+
+
+def _attempt(
+    p: _Progress, indices: list[int], retried: dict[str, str], attempt: str, settings: str, style: QuoteStyle
+) -> None:
+    """Weigh the retried renderings of one draft's flagged sentences against what it has; keep the better."""
+    candidates = retry_renderings(p.draft.plans, indices, retried)
+    if not candidates:
+        return
+    trial_renderings = {**p.draft.renderings, **p.accepted, **candidates}
+    trial = assemble(p.draft.document, p.draft.plans, trial_renderings, style).sentences
+    trial_checks = _sentence_checks([trial[i] for i in candidates], trial_renderings, p.names)
+    for index in indices:
+        before = p.checks[index]
+        after = trial_checks.get(index)
+        better = after is not None and penalty(after) < penalty(before)
+        if better:
+            p.accepted[index] = candidates[index]
+            p.checks[index] = after
+        flags = ", ".join(sorted({c.check for c in before if c.check in RETRYABLE}))
+        outcome = "kept the retry" if better else "kept the first translation"
+        p.notes.append(Check("retry", "info", index, f"{attempt} for {flags} ({settings}): {outcome}"))
