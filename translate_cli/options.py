@@ -15,7 +15,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from .engine import Decoding, LengthCap
+from .decoding import Decoding, LengthCap
 from .errors import ConfigError
 from .quotes import QuoteStyle
 from .resources import configs_dir

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..engine import Decoding, LengthCap
+from ..decoding import Decoding, LengthCap
 from ..errors import ModelError
 
 # Generated and source tokens share Marian's 512 positions: cutting inputs at 256 tokens leaves the translation room
