@@ -81,7 +81,19 @@ class EngineLoader(Protocol):
     ) -> LoadedEngine: ...
 
 
-class LegacyTranslator:
+class _Adapted:
+    """What both brief 0.1 adapters share: the engine, its name, its input limit and its token counts."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.name = str(engine.name)
+        self.max_input_tokens = int(engine.max_input_tokens)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return self.engine.count_tokens(texts)
+
+
+class LegacyTranslator(_Adapted):
     """An engine written for brief 0.1 — `name`, `max_input_tokens`, `count_tokens(texts)`,
     `translate_batch(texts)` — seen as a Translator. It decodes one way only, so a retry gives its first answer
     again (and the retry note says the first translation was kept)."""
@@ -89,28 +101,12 @@ class LegacyTranslator:
     default_beams = 1
     call_limits = CallLimits(items=16, tokens=4096)  # what brief 0.1 gave every engine
 
-    def __init__(self, engine: Any) -> None:
-        self.engine = engine
-        self.name = str(engine.name)
-        self.max_input_tokens = int(engine.max_input_tokens)
-
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return self.engine.count_tokens(texts)
-
     def translate_batch(self, texts: Sequence[str], decoding: Decoding) -> list[str]:
         return self.engine.translate_batch(texts)
 
 
-class LegacySummariser:
+class LegacySummariser(_Adapted):
     """A summariser written for brief 0.1 (`summarise(texts)`) seen as a Summariser: decoding settings unused."""
-
-    def __init__(self, engine: Any) -> None:
-        self.engine = engine
-        self.name = str(engine.name)
-        self.max_input_tokens = int(engine.max_input_tokens)
-
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return self.engine.count_tokens(texts)
 
     def summarise(self, texts: Sequence[str], decoding: Decoding) -> list[str]:
         return self.engine.summarise(texts)
