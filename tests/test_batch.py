@@ -207,6 +207,24 @@ def test_sigkill_then_rerun_gives_every_output_once_complete(tmp_path, kill):
     assert outputs(out) == outputs(clean)  # every output exactly once, complete, no temp files left
 
 
+@pytest.mark.parametrize("documents", [1, 40])
+def test_a_closed_stdout_ends_the_run_with_exit_0_for_one_document_or_many(tmp_path, documents):
+    # Issue 12 #5: with several documents the run ended quietly but exited 1 (click turned EPIPE into exit 1).
+    root = tmp_path / "in"
+    root.mkdir()
+    repeat = 400 if documents == 1 else 4  # one document bigger than a pipe's buffer: the write itself fails
+    for i in range(documents):
+        (root / f"art{i:03d}.txt").write_text(article(i) * repeat, encoding="utf-8")
+    target = str(root / "art000.txt") if documents == 1 else str(root)
+    done = subprocess.run(
+        ["bash", "-c", "set -o pipefail; " + " ".join(FAKE_BRIEF + ["translate", target, "--format", "jsonl"])
+         + " | head -c 100 > /dev/null"],
+        capture_output=True, timeout=120, env={**__import__("os").environ, "BRIEF_SUMMARIZER": "extractive"},
+    )
+    assert done.returncode == 0, done.stderr.decode()[-500:]
+    assert b"Traceback" not in done.stderr and b"error" not in done.stderr
+
+
 def test_closed_pipe_ends_quietly(tmp_path):
     root = tmp_path / "in"
     root.mkdir()

@@ -15,6 +15,7 @@ from ..errors import ExitStatus, describe_error
 from .environment import Environment
 from .models_cmd import models
 from .options import HELP
+from .output import StdoutClosed
 from .summarize_cmd import summarize
 from .translate_cmd import translate
 
@@ -75,7 +76,7 @@ class BriefGroup(click.Group):
         except (click.exceptions.Abort, KeyboardInterrupt):
             _say("interrupted")
             code = ExitStatus.INTERRUPTED
-        except BrokenPipeError:
+        except (StdoutClosed, BrokenPipeError):
             _silence_stdout()  # the reader went away (`brief … | head`): not an error of ours
             code = ExitStatus.SUCCESS
         except Exception as exc:  # noqa: BLE001 - every error becomes one line and an exit status

@@ -10,6 +10,7 @@ import click
 from ..errors import UsageError
 from .environment import current_environment
 from .options import HELP, device_option, engine_options, quotes_option, summarizer_option
+from .output import emit
 from .progress import Reporter
 
 
@@ -54,4 +55,4 @@ def summarize(file: str | None, fmt: str, quiet: bool, max_new_tokens: int | Non
                                    style=options.quotes)
     for warning in output.warnings:
         reporter.warning(warning)
-    click.echo(render(fmt, output), nl=False)
+    emit(render(fmt, output))

@@ -10,6 +10,7 @@ import click
 from ..errors import ExitStatus, UsageError
 from .environment import current_environment
 from .options import FORMATS, HELP, device_option, engine_options, quotes_option, summarizer_option
+from .output import emit
 from .progress import Reporter
 
 
@@ -131,8 +132,7 @@ def translate(
         if several and fmt in ("text", "markdown"):
             header = f"==> {result.source if result.record_id is None else result.record_id} <==\n"
             text = ("\n" if reporter.done > 1 else "") + header + text
-        click.echo(text, nl=False)
-        sys.stdout.flush()  # each document as soon as it is done: pipelines see progress
+        emit(text)
     reporter.summary(always=several)
     if reporter.failed:
         return ExitStatus.INPUT_ERROR
