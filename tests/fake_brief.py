@@ -13,7 +13,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve
 
 from fakes import FakeTranslator, fake_loader  # noqa: E402
 
-from translate_cli import backends, batch  # noqa: E402
+from translate_cli import backends  # noqa: E402
 from translate_cli.cli import main  # noqa: E402
 from translate_cli.engine import CallLimits  # noqa: E402
 
@@ -42,6 +42,6 @@ if kill_at_rename:
             os.kill(os.getpid(), signal.SIGKILL)
         real_replace(src, dst)
 
-    batch.os.replace = replace_then_maybe_die
+    os.replace = replace_then_maybe_die
 
 main()

@@ -54,7 +54,9 @@ def fake(monkeypatch):
 
 
 def outputs(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file under `folder` but the run's record of outcomes (brief's bookkeeping, not an output)."""
+    return {str(p.relative_to(folder)): p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != batch.OUTCOMES}
 
 
 def test_directory_with_bad_inputs(corpus, tmp_path, fake):
@@ -158,11 +160,87 @@ def test_jsonl_in_jsonl_out_keeps_ids_order_and_fields(tmp_path, fake):
     assert json.loads((out / "r1.en.json").read_text())["id"] == "r1"
 
 
-def test_jsonl_errors_are_usage_errors(tmp_path, fake):
+def test_a_bad_jsonl_line_is_one_failed_input_and_the_others_complete(tmp_path, fake):
+    # Issue 12 #7: one malformed line aborted the whole feed (exit 2, nothing translated).
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"id": 1, "text": "Un."}\n{"text": "no id"}\n')
-    result = CliRunner().invoke(cli, ["translate", str(bad), "--input-format", "jsonl"])
-    assert result.exit_code == 2 and "bad.jsonl:2" in result.stderr
+    bad.write_text('{"id": 1, "text": "Un."}\n{"text": "no id"}\n{oops\n{"id": "e", "text": " "}\n'
+                   '{"id": 1, "text": "Deux."}\n{"id": "z", "text": "Trois."}\n')
+    result = CliRunner().invoke(cli, ["translate", str(bad), "--input-format", "jsonl", "--format", "jsonl"])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if "error:" in line]
+    assert errors == [
+        f'brief: error: {bad}:2: each line needs an object with "id" and a string "text"',
+        f"brief: error: {bad}:3: not valid JSON (Expecting property name enclosed in double quotes)",
+        f"brief: error: {bad}:4 (id e): empty input (no text to translate)",
+        f"brief: error: {bad}:5 (id 1): duplicate id '1' (first on line 1)",
+    ]
+    assert "2 translated, 4 failed of 6" in result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    # every input has its line on stdout, in input order: results, and failures that tools can join by id
+    assert [r.get("id", r.get("source")) for r in records] == ["1", str(bad), str(bad), "e", "1", "z"]
+    assert records[0]["translation"] == "UN." and records[5]["translation"] == "TROIS."
+    assert records[1] == {"source": str(bad), "line": 2, "error": {
+        "kind": "input", "message": f'{bad}:2: each line needs an object with "id" and a string "text"'}}
+    assert records[3] == {"id": "e", "error": {"kind": "input", "message": f"{bad}:4 (id e): empty input (no text "
+                                                                           "to translate)"}, "input": {}}
+
+
+def test_every_warning_in_a_batch_names_its_source(tmp_path, fake):
+    # Issue 12 #6: "brief: warning: unmatched « at line 1 (…)" named no file.
+    (tmp_path / "a.txt").write_text("Il a dit « oui et rien d'autre.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Il a dit « non ».", encoding="utf-8")
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "r7", "text": "Il a dit « peut-être."}) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["translate", str(tmp_path / "a.txt"), str(tmp_path / "b.txt")])
+    warnings = [line for line in result.stderr.splitlines() if "unmatched" in line]
+    assert warnings == [f"brief: warning: {tmp_path / 'a.txt'}: unmatched « at line 1 (…Il a dit « oui et rien d…) "
+                        "(never closed); kept as literal text"]
+    result = CliRunner().invoke(cli, ["translate", str(feed), "--input-format", "jsonl", "-f", "jsonl"])
+    [warning] = [line for line in result.stderr.splitlines() if "unmatched" in line]
+    assert warning.startswith(f"brief: warning: {feed}:1 (id r7): unmatched «")
+    assert json.loads(result.stdout)["warnings"][0].startswith(f"{feed}:1 (id r7): unmatched «")
+
+
+def test_a_rerun_reports_every_skip_and_strict_counts_what_the_skipped_outputs_found(tmp_path, fake):
+    # Issue 12 #4: one input's existing output was skipped silently, and a --strict rerun exited 0 where the
+    # first run exited 4.
+    article = tmp_path / "a.txt"
+    article.write_text("Le ministre est arrivé à Moscou lundi.", encoding="utf-8")  # upper-cased: an echo
+    out = tmp_path / "out"
+    runner = CliRunner()
+    args = ["translate", str(article), "--out-dir", str(out), "--strict"]
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 4 and (out / "a.en.txt").is_file()
+    again = runner.invoke(cli, args)
+    assert again.exit_code == 4  # the same status: the first run's checks were recorded
+    assert f"brief: skipped {article}: {out / 'a.en.txt'} exists (--overwrite redoes it)" in again.stderr
+    assert "0 translated, 0 failed, 1 skipped" in again.stderr
+    lenient = runner.invoke(cli, ["translate", str(article), "--out-dir", str(out)])
+    assert lenient.exit_code == 0 and "skipped" in lenient.stderr
+    quiet = runner.invoke(cli, [*args, "-q"])
+    assert quiet.exit_code == 4 and quiet.stderr == ""
+    (out / batch.OUTCOMES).unlink()  # an output written without a record (an older brief)
+    unknown = runner.invoke(cli, args)
+    assert unknown.exit_code == 0 and "no record of its checks" in unknown.stderr
+
+
+def test_outputs_get_the_permissions_open_gives(tmp_path, fake):
+    # Issue 12 #2: outputs were created 0600 whatever the umask.
+    import os
+
+    article = tmp_path / "a.txt"
+    article.write_text("Le ministre est arrivé.", encoding="utf-8")
+    previous = os.umask(0o022)
+    try:
+        CliRunner().invoke(cli, ["translate", str(article), "--out-dir", str(tmp_path / "out")])
+        CliRunner().invoke(cli, ["translate", str(article), "-o", str(tmp_path / "one.txt")])
+        os.umask(0o007)
+        CliRunner().invoke(cli, ["translate", str(article), "-o", str(tmp_path / "group.txt")])
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "out" / "a.en.txt").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "one.txt").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "group.txt").stat().st_mode & 0o777 == 0o660
 
 
 def test_library_batch_iterator(corpus, fake):
@@ -205,6 +283,7 @@ def test_sigkill_then_rerun_gives_every_output_once_complete(tmp_path, kill):
     rerun = _run_fake(["translate", str(root), "--out-dir", str(out), "--format", "json"])
     assert rerun.returncode == 0, rerun.stderr.decode()
     assert outputs(out) == outputs(clean)  # every output exactly once, complete, no temp files left
+    assert batch.read_outcomes(out) == batch.read_outcomes(clean)  # and what each one found, recorded
 
 
 @pytest.mark.parametrize("documents", [1, 40])

@@ -27,6 +27,7 @@ from translate_cli.engine import (
     as_translator,
 )
 from translate_cli.errors import (
+    KINDS,
     BriefError,
     ConfigError,
     ExitStatus,
@@ -203,7 +204,9 @@ def test_the_summarize_command_asks_the_loader_for_its_summariser():
      "unexpected error: RuntimeError: boom (set BRIEF_DEBUG=1 for the traceback)"),
 ])
 def test_one_error_table(error, status, message):
-    assert describe_error(error) == (status, message)
+    report = describe_error(error)
+    assert (report.status, report.message) == (status, message)
+    assert report.to_dict() == {"kind": report.kind, "message": message} and report.kind in KINDS
     if isinstance(error, BriefError):
         assert error.exit_status == status
 

@@ -27,7 +27,7 @@ class Briefer:
         return replace(
             result,
             brief=brief,
-            warnings=result.warnings + brief.warnings,
+            warnings=result.warnings + tuple(f"{result.source}: {warning}" for warning in brief.warnings),
             checks=result.checks + tuple(check_brief(brief.text(), result.translation)),
         )
 

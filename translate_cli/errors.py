@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import IntEnum
 
 
@@ -22,7 +23,7 @@ class BriefError(Exception):
 
     @property
     def exit_status(self) -> ExitStatus:
-        return describe_error(self)[0]
+        return describe_error(self).status
 
 
 class InputError(BriefError):
@@ -54,27 +55,41 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else ""
 
 
+@dataclass(frozen=True)
+class ErrorReport:
+    """What a front end says about an error: the exit status, a kind a script can branch on, and one line."""
+
+    status: ExitStatus
+    kind: str  # input | usage | config | model | interrupted | internal
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        """The error object every front end writes: {"kind", "message"}."""
+        return {"kind": self.kind, "message": self.message}
+
+
 # Most specific first: the first row whose type matches decides.
-_TABLE: tuple[tuple[type[BaseException], ExitStatus, Callable[[BaseException], str]], ...] = (
-    (InputError, ExitStatus.INPUT_ERROR, str),
-    (UsageError, ExitStatus.USAGE_ERROR, str),
-    (ConfigError, ExitStatus.USAGE_ERROR, str),
-    (ModelError, ExitStatus.MODEL_ERROR, str),
-    (BriefError, ExitStatus.INPUT_ERROR, str),
-    (KeyboardInterrupt, ExitStatus.INTERRUPTED, lambda exc: "interrupted"),
-    (FileNotFoundError, ExitStatus.INPUT_ERROR, lambda exc: f"no such file: {exc.filename}"),  # type: ignore[attr-defined]
-    (IsADirectoryError, ExitStatus.INPUT_ERROR, lambda exc: f"is a directory: {exc.filename}"),  # type: ignore[attr-defined]
-    (PermissionError, ExitStatus.INPUT_ERROR, lambda exc: f"permission denied: {exc.filename}"),  # type: ignore[attr-defined]
-    (ImportError, ExitStatus.MODEL_ERROR,
+_TABLE: tuple[tuple[type[BaseException], ExitStatus, str, Callable[[BaseException], str]], ...] = (
+    (InputError, ExitStatus.INPUT_ERROR, "input", str),
+    (UsageError, ExitStatus.USAGE_ERROR, "usage", str),
+    (ConfigError, ExitStatus.USAGE_ERROR, "config", str),
+    (ModelError, ExitStatus.MODEL_ERROR, "model", str),
+    (BriefError, ExitStatus.INPUT_ERROR, "input", str),
+    (KeyboardInterrupt, ExitStatus.INTERRUPTED, "interrupted", lambda exc: "interrupted"),
+    (FileNotFoundError, ExitStatus.INPUT_ERROR, "input", lambda exc: f"no such file: {exc.filename}"),  # type: ignore[attr-defined]
+    (IsADirectoryError, ExitStatus.INPUT_ERROR, "input", lambda exc: f"is a directory: {exc.filename}"),  # type: ignore[attr-defined]
+    (PermissionError, ExitStatus.INPUT_ERROR, "input", lambda exc: f"permission denied: {exc.filename}"),  # type: ignore[attr-defined]
+    (ImportError, ExitStatus.MODEL_ERROR, "model",
      lambda exc: f"a required package is missing or broken: {exc} (reinstall brief)"),
-    (MemoryError, ExitStatus.MODEL_ERROR, lambda exc: "out of memory: try a smaller --batch-size"),
+    (MemoryError, ExitStatus.MODEL_ERROR, "model", lambda exc: "out of memory: try a smaller --batch-size"),
 )
+KINDS = tuple(dict.fromkeys([kind for _, _, kind, _ in _TABLE] + ["internal"]))
 
 
-def describe_error(exc: BaseException) -> tuple[ExitStatus, str]:
-    """(exit status, one clear line without a traceback) for any exception: one table for the whole CLI."""
-    for kind, status, message in _TABLE:
+def describe_error(exc: BaseException) -> ErrorReport:
+    """Exit status, kind and one clear line without a traceback, for any exception: one table for every front end."""
+    for kind, status, name, message in _TABLE:
         if isinstance(exc, kind):
-            return status, message(exc)
-    return ExitStatus.INPUT_ERROR, (f"unexpected error: {type(exc).__name__}: {_first_line(exc)} "
-                                    "(set BRIEF_DEBUG=1 for the traceback)")
+            return ErrorReport(status, name, message(exc))
+    return ErrorReport(ExitStatus.INPUT_ERROR, "internal", f"unexpected error: {type(exc).__name__}: "
+                       f"{_first_line(exc)} (set BRIEF_DEBUG=1 for the traceback)")

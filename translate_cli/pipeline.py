@@ -117,7 +117,8 @@ class Pipeline:
                 sentences=checked.assembled.sentences,
                 quotes=checked.assembled.quotes,
                 models=dict(self.models),
-                warnings=self.load_warnings + work.source.warnings + work.document.quotes.warnings,
+                warnings=(*self.load_warnings, *work.source.warnings,
+                          *(f"{work.source.name}: {warning}" for warning in work.document.quotes.warnings)),
                 checks=checked.checks,
                 quote_style=self.options.quotes,
             ))

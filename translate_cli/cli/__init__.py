@@ -82,8 +82,9 @@ class BriefGroup(click.Group):
         except Exception as exc:  # noqa: BLE001 - every error becomes one line and an exit status
             if debug:
                 traceback.print_exc()
-            code, message = describe_error(exc)
-            _say(f"error: {message}")
+            report = describe_error(exc)
+            code = report.status
+            _say(f"error: {report.message}")
         if not standalone_mode:
             return code
         sys.exit(int(code))

@@ -61,13 +61,17 @@ class Reporter:
         self.sentences += sentences
         self._progress()
 
-    def skip(self) -> None:
+    def skip(self, message: str) -> None:
+        """An input whose output exists: said once, with the way to redo it."""
         self.skipped += 1
+        if not self.quiet:
+            self._clear()
+            click.echo(f"brief: skipped {message}", err=True)
         self._progress()
 
     def summary(self, always: bool) -> None:
         self._clear()
-        if not (always or self.failed) or (self.quiet and not self.failed):
+        if not (always or self.failed or self.skipped) or (self.quiet and not self.failed):
             return
         parts = [f"{self.done} translated", f"{self.failed} failed"]
         if self.skipped:

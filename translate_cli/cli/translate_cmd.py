@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import click
 
-from ..errors import ExitStatus, UsageError
+from ..errors import ExitStatus, UsageError, describe_error
 from .environment import current_environment
 from .options import FORMATS, HELP, device_option, engine_options, quotes_option, summarizer_option
 from .output import emit
@@ -99,6 +100,8 @@ def translate(
 
     reporter = Reporter(len(documents), quiet=quiet)
     pipeline = load(options=options, notify=reporter.notice, load_engine=environment.load_engine)
+    for warning in pipeline.load_warnings:  # about the run, not a document: said once
+        reporter.warning(warning)
     flagged_any = False
     for item in batch.run(
         pipeline,
@@ -110,18 +113,26 @@ def translate(
         fail_fast=fail_fast or not several,
     ):
         if item.skipped:
-            reporter.skip()
+            reporter.skip(f"{item.input.label}: {item.output} exists (--overwrite redoes it)")
+            if item.recorded is None:
+                reporter.warning(f"{item.output}: no record of its checks (written by an older brief); "
+                                 "--strict does not count it")
+            flagged_any = flagged_any or bool(item.recorded and item.recorded.flagged)
             continue
         if item.error is not None:
             reporter.error(str(item.error))
+            if fmt == "jsonl" and not target_dir:  # a record in its place, so that tools can join by id
+                record = batch.failure_record(item.input, describe_error(item.error).to_dict())
+                emit(json.dumps(record, ensure_ascii=False) + "\n")
             continue
         result = item.result
         assert result is not None
         for warning in result.warnings:
-            reporter.warning(warning)
+            if warning not in pipeline.load_warnings:
+                reporter.warning(warning)
         if result.flagged:
             flagged_any = True
-            reporter.warning(f"{result.source}: {summary_line(result.flagged)}")
+            reporter.warning(f"{item.input.label}: {summary_line(result.flagged)}")
         reporter.translated(len(result.sentences))
         if target_dir:
             continue

@@ -1,0 +1,152 @@
+"""What a batch run reads: files, directories, stdin and JSON Lines records, as BatchInputs in a stable order.
+
+A JSON Lines line that cannot be used (not JSON, no id or text, a repeated id) is one failed input, reported with its
+line number; the others go on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, UsageError
+from ..reading import Source, decode, source_from_bytes
+from .outputs import TMP_PREFIX
+
+DEFAULT_GLOBS = ("*.txt", "*.md")
+
+
+@dataclass(frozen=True)
+class BatchInput:
+    """One document to translate: a file, stdin, or a record of a JSON Lines file."""
+
+    source: str  # the path as given, "-" for stdin, or the .jsonl path for a record
+    relative: Path  # where its output goes under --out-dir, without the format suffix
+    path: Path | None = None  # read lazily, so a bad file fails alone
+    data: bytes | None = None  # stdin's bytes
+    record_id: str | None = None
+    text: str | None = None  # a JSON Lines record's text
+    fields: dict[str, Any] = field(default_factory=dict)  # the record's other fields
+    line: int | None = None  # a JSON Lines record's line number
+    problem: str | None = None  # why this record cannot be read (it fails alone, when its turn comes)
+
+    @property
+    def label(self) -> str:
+        """How messages name it: the path, or for a record the file, its line and its id."""
+        if self.line is None:
+            return self.source
+        return f"{self.source}:{self.line}" + (f" (id {self.record_id})" if self.record_id is not None else "")
+
+
+def discover(
+    paths: Sequence[str],
+    *,
+    globs: Sequence[str] = DEFAULT_GLOBS,
+    input_format: str = "text",
+    out_dir: Path | None = None,
+    stdin: bytes | None = None,
+) -> list[BatchInput]:
+    """Expand files, directories (recursive, filtered by `globs`) and '-' into inputs, in a stable order."""
+    inputs: list[BatchInput] = []
+    excluded = out_dir.resolve() if out_dir else None
+    for given in paths:
+        if given == "-":
+            data = stdin if stdin is not None else b""
+            if input_format == "jsonl":
+                inputs.extend(_records(data, "-"))
+            else:
+                inputs.append(BatchInput("-", Path("stdin"), data=data))
+            continue
+        path = Path(given)
+        if path.is_dir():
+            files = sorted(
+                candidate
+                for candidate in path.rglob("*")
+                if candidate.is_file()
+                and any(fnmatch(candidate.name, pattern) for pattern in globs)
+                and not candidate.name.startswith(TMP_PREFIX)
+                and not (excluded and candidate.resolve().is_relative_to(excluded))
+            )
+            for file in files:
+                inputs.extend(_file_inputs(file, file.relative_to(path), input_format))
+        elif path.is_file():
+            inputs.extend(_file_inputs(path, Path(path.name), input_format))
+        elif path.exists():
+            raise UsageError(f"{given} is not a regular file")
+        else:
+            raise UsageError(f"no such file or directory: {given}")
+    return inputs
+
+
+def _file_inputs(path: Path, relative: Path, input_format: str) -> list[BatchInput]:
+    if input_format == "jsonl":
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+        return _records(data, str(path))
+    return [BatchInput(str(path), _strip_suffix(relative), path=path)]
+
+
+def _strip_suffix(relative: Path) -> Path:
+    name = relative.name
+    for suffix in (".fr.txt", ".fr.md", ".txt", ".md"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return relative.with_name(name[: -len(suffix)])
+    return relative.with_name(relative.stem or name)
+
+
+def _records(data: bytes, source: str) -> list[BatchInput]:
+    """JSON Lines: one object per line with `id` and `text`; other fields are kept and echoed under `input`."""
+    records = []
+    first_line: dict[str, int] = {}
+    text = decode(data, source).text if data.strip() else ""
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            records.append(_unusable(source, number, f"not valid JSON ({exc.msg})"))
+            continue
+        if not isinstance(record, dict) or "id" not in record or not isinstance(record.get("text"), str):
+            record_id = str(record["id"]) if isinstance(record, dict) and "id" in record else None
+            records.append(_unusable(source, number, 'each line needs an object with "id" and a string "text"',
+                                     record_id))
+            continue
+        record_id = str(record["id"])
+        if record_id in first_line:
+            records.append(_unusable(source, number, f"duplicate id {record_id!r} (first on line "
+                                                     f"{first_line[record_id]})", record_id))
+            continue
+        first_line[record_id] = number
+        fields = {key: value for key, value in record.items() if key not in ("id", "text")}
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in record_id).lstrip(".") or "_"
+        records.append(BatchInput(source, Path(safe), record_id=record_id, text=record["text"], fields=fields,
+                                  line=number))
+    return records
+
+
+def _unusable(source: str, line: int, why: str, record_id: str | None = None) -> BatchInput:
+    item = BatchInput(source, Path(f".line-{line}"), record_id=record_id, line=line)
+    return BatchInput(source, item.relative, record_id=record_id, line=line, problem=f"{item.label}: {why}")
+
+
+def read_source(item: BatchInput) -> Source:
+    """Read and decode one input (InputError if it is unreadable, binary, empty or an unusable record)."""
+    if item.problem is not None:
+        raise InputError(item.problem)
+    if item.text is not None:
+        return Source(item.text, item.label)
+    if item.data is not None:
+        return source_from_bytes(item.data, item.label)
+    assert item.path is not None
+    try:
+        data = item.path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{item.label}: cannot read ({exc.strerror})") from None
+    return source_from_bytes(data, item.label)
