@@ -206,3 +206,38 @@ def test_the_command_lines_choices_are_the_librarys():
 
     assert (cli_options.BACKENDS, cli_options.PRECISIONS, cli_options.QUOTE_STYLES, cli_options.FORMATS) == (
         BACKENDS, PRECISIONS, QUOTE_STYLES, FORMATS)
+
+
+def test_output_format_follows_the_output_files_extension(runner, fake, tmp_path):
+    # Issue 12 #3: -o out.json wrote text.
+    for name, check in (("out.json", lambda t: json.loads(t)["source"] == str(SEED)),
+                        ("out.jsonl", lambda t: json.loads(t.splitlines()[0])["source"] == str(SEED)),
+                        ("out.md", lambda t: "## Quotations" in t),
+                        ("out.txt", lambda t: t.startswith("LES CHEFS") and "## Quotations" not in t),
+                        ("out.data", lambda t: t.startswith("LES CHEFS"))):
+        result = runner.invoke(cli, ["translate", str(SEED), "--no-brief", "-o", str(tmp_path / name)])
+        assert result.exit_code == 0, result.stderr
+        assert check((tmp_path / name).read_text(encoding="utf-8")), name
+    clash = runner.invoke(cli, ["translate", str(SEED), "-o", str(tmp_path / "x.json"), "--format", "text"])
+    assert clash.exit_code == 2 and "names json output but --format is text" in clash.stderr
+    assert not (tmp_path / "x.json").exists() and fake.batches[-1]  # refused before any work on it
+    agreed = runner.invoke(cli, ["translate", str(SEED), "--no-brief", "-o", str(tmp_path / "y.json"), "-f", "json"])
+    assert agreed.exit_code == 0 and json.loads((tmp_path / "y.json").read_text(encoding="utf-8"))
+
+
+def test_control_characters_pasted_from_a_terminal_are_removed_with_a_warning(runner, fake):
+    # Issue 12 #8: a BEL and a colour sequence (3 control characters) in 150 characters were refused as binary.
+    text = ("Le ministre a déclaré \x1b[31mlundi\x1b[0m que la paix reviendra\x07 bientôt dans la région, selon un "
+            "communiqué publié par ses services dans la soirée.")
+    result = runner.invoke(cli, ["translate", "-", "--no-brief"], input=text.encode())
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ("LE MINISTRE A DÉCLARÉ LUNDI QUE LA PAIX REVIENDRA BIENTÔT DANS LA RÉGION, SELON UN "
+                             "COMMUNIQUÉ PUBLIÉ PAR SES SERVICES DANS LA SOIRÉE.\n")
+    assert "brief: warning: -: removed 1 control character and 2 terminal escape sequences" in result.stderr
+    kept = runner.invoke(cli, ["translate", "-", "--no-brief"], input="Un.\fDeux.\r\nTrois.\tQuatre.".encode())
+    assert kept.exit_code == 0 and "removed" not in kept.stderr  # tab, CR, LF and form feed are text
+    assert kept.stdout == "UN.\n\nDEUX.\nTROIS. QUATRE.\n"
+    noisy = runner.invoke(cli, ["translate", "-"], input=("abc\x01\x02" * 40).encode())
+    assert noisy.exit_code == 1 and "binary data (80 control characters)" in noisy.stderr
+    nul = runner.invoke(cli, ["translate", "-"], input="Le texte\x00 suivant.".encode())
+    assert nul.exit_code == 1 and "NUL bytes" in nul.stderr

@@ -16,8 +16,11 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-# C0 controls other than tab, newlines and form feed never occur in text files.
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Control characters other than tab, LF, CR and form feed (a paragraph break): text pasted from terminals and PDFs
+# carries a few, binary data many. Terminal escape sequences (colours, titles) go whole.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_ESCAPE_SEQUENCES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+BINARY_SHARE = 0.01  # more control characters than this share of the text (escape sequences removed): binary
 
 
 @dataclass(frozen=True)
@@ -35,11 +38,11 @@ def decode(data: bytes, name: str = "-") -> DecodedText:
                 text = data.decode(encoding)
             except UnicodeDecodeError as exc:
                 raise InputError(f"{name}: not valid {encoding} despite its byte-order mark ({exc.reason})") from exc
-            return DecodedText(_checked(text, name), encoding)
+            return _checked(text, encoding, name)
     if b"\x00" in data:
         raise InputError(f"{name}: binary data (NUL bytes), not a text file")
     try:
-        return DecodedText(_checked(data.decode("utf-8"), name), "utf-8")
+        return _checked(data.decode("utf-8"), "utf-8", name)
     except UnicodeDecodeError:
         pass
     try:
@@ -48,19 +51,28 @@ def decode(data: bytes, name: str = "-") -> DecodedText:
     except UnicodeDecodeError:
         text = data.decode("latin-1")  # never fails: every byte is a code point
         encoding = "latin-1"
-    return DecodedText(
-        _checked(text, name), encoding, (f"{name}: not UTF-8; decoded as {encoding} (check accented letters)",)
-    )
+    return _checked(text, encoding, name, (f"{name}: not UTF-8; decoded as {encoding} (check accented letters)",))
 
 
-def _checked(text: str, name: str) -> str:
-    controls = len(_CONTROL_CHARS.findall(text))
-    if controls and controls > max(2, len(text) // 1000):
+def _checked(text: str, encoding: str, name: str, warnings: tuple[str, ...] = ()) -> DecodedText:
+    """The text without control characters (a warning says how many went), or InputError when it is binary
+    (a NUL byte, or controls over BINARY_SHARE of it) or empty."""
+    if "\x00" in text:
+        raise InputError(f"{name}: binary data (NUL bytes), not a text file")
+    text, sequences = _ESCAPE_SEQUENCES.subn("", text)
+    text, controls = _CONTROL_CHARS.subn("", text)
+    if controls and controls > BINARY_SHARE * (len(text) + controls):
         raise InputError(f"{name}: binary data ({controls} control characters), not a text file")
-    text = _CONTROL_CHARS.sub("", text)
     if not text.strip():
         raise InputError(f"{name}: empty input (no text to translate)")
-    return text
+    if controls or sequences:
+        removed = [_count(controls, "control character"), _count(sequences, "terminal escape sequence")]
+        warnings += (f"{name}: removed {' and '.join(part for part in removed if part)}",)
+    return DecodedText(text, encoding, warnings)
+
+
+def _count(number: int, noun: str) -> str:
+    return "" if not number else f"{number} {noun}" + ("s" if number > 1 else "")
 
 
 @dataclass(frozen=True)

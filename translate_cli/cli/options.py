@@ -43,3 +43,17 @@ def summarizer_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def quotes_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return click.option("--quotes", type=click.Choice(QUOTE_STYLES), help=help_text)
+
+
+# An output file's extension names its format, as curl's -o or ffmpeg's output name does.
+_EXTENSIONS = {".txt": "text", ".json": "json", ".jsonl": "jsonl", ".md": "markdown", ".markdown": "markdown"}
+
+
+def output_format(fmt: str | None, output: str | None) -> str:
+    """--format, else the format -o's extension names, else text; the two disagreeing is a usage error."""
+    from pathlib import PurePath
+
+    implied = _EXTENSIONS.get(PurePath(output).suffix.lower()) if output else None
+    if fmt and implied and fmt != implied:
+        raise click.UsageError(f"-o {output} names {implied} output but --format is {fmt}: drop one of them")
+    return fmt or implied or "text"

@@ -10,15 +10,16 @@ import click
 
 from ..errors import ExitStatus, UsageError, describe_error
 from .environment import current_environment
-from .options import FORMATS, HELP, device_option, engine_options, quotes_option, summarizer_option
+from .options import FORMATS, HELP, device_option, engine_options, output_format, quotes_option, summarizer_option
 from .output import emit
 from .progress import Reporter
 
 
 @click.command(context_settings=HELP)
 @click.argument("inputs", nargs=-1, metavar="[INPUT]...")
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Output format (jsonl: one compact JSON object per line, for several documents).")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS),
+              help="Output format (jsonl: one compact JSON object per line, for several documents) [default: from "
+                   "-o's extension (.json, .jsonl, .md, .txt), else text].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (one input only).")
 @click.option("--out-dir", type=click.Path(file_okay=False),
               help="Write one file per input here, mirroring the input tree (<stem>.en.txt|json|jsonl|md).")
@@ -46,7 +47,7 @@ from .progress import Reporter
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr (warnings stay in JSON output).")
 def translate(
     inputs: tuple[str, ...],
-    fmt: str,
+    fmt: str | None,
     output: str | None,
     out_dir: str | None,
     globs: tuple[str, ...],
@@ -72,6 +73,7 @@ def translate(
     from ..writers import render
 
     environment = current_environment()
+    fmt = output_format(fmt, output)
     if not inputs:
         if sys.stdin is None or sys.stdin.isatty():
             raise click.UsageError("no input: give a FILE or directory, or '-' / pipe text on stdin")
