@@ -15,9 +15,12 @@ from tiny_models import OVERFIT_PAIRS, OVERFIT_STEPS, build_tiny_bart, build_tin
 @pytest.fixture(autouse=True)
 def _no_network_no_user_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """No test reaches a model hub or the user's caches: the hub is offline, caches live in temp folders."""
+    from translate_cli.models import hub
+
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("BRIEF_CACHE", str(tmp_path_factory.mktemp("brief-cache")))
     monkeypatch.delenv("BRIEF_CONFIG", raising=False)
+    hub.forget_unreachable()  # a test's unreachable hub says nothing about the next test's
 
 
 @pytest.fixture(scope="session")

@@ -234,10 +234,50 @@ def test_control_characters_pasted_from_a_terminal_are_removed_with_a_warning(ru
     assert result.stdout == ("LE MINISTRE A DÉCLARÉ LUNDI QUE LA PAIX REVIENDRA BIENTÔT DANS LA RÉGION, SELON UN "
                              "COMMUNIQUÉ PUBLIÉ PAR SES SERVICES DANS LA SOIRÉE.\n")
     assert "brief: warning: -: removed 1 control character and 2 terminal escape sequences" in result.stderr
-    kept = runner.invoke(cli, ["translate", "-", "--no-brief"], input="Un.\fDeux.\r\nTrois.\tQuatre.".encode())
+    kept = runner.invoke(cli, ["translate", "-", "--no-brief"], input=b"Un.\fDeux.\r\nTrois.\tQuatre.")
     assert kept.exit_code == 0 and "removed" not in kept.stderr  # tab, CR, LF and form feed are text
     assert kept.stdout == "UN.\n\nDEUX.\nTROIS. QUATRE.\n"
     noisy = runner.invoke(cli, ["translate", "-"], input=("abc\x01\x02" * 40).encode())
     assert noisy.exit_code == 1 and "binary data (80 control characters)" in noisy.stderr
-    nul = runner.invoke(cli, ["translate", "-"], input="Le texte\x00 suivant.".encode())
+    nul = runner.invoke(cli, ["translate", "-"], input=b"Le texte\x00 suivant.")
     assert nul.exit_code == 1 and "NUL bytes" in nul.stderr
+
+
+def test_summarizer_auto_without_the_model_warns_once_per_run_and_briefly(runner, fake, monkeypatch, tmp_path):
+    # Issue 12 #10: a ~300-character warning, once per document.
+    monkeypatch.delenv("BRIEF_SUMMARIZER")
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.txt").write_text("Le ministre a dit « oui » lundi.", encoding="utf-8")
+    result = runner.invoke(cli, ["translate", str(tmp_path), "--format", "jsonl"])
+    assert result.exit_code == 0, result.stderr
+    [warning] = [line for line in result.stderr.splitlines() if "extractive" in line]
+    assert warning == ("brief: warning: briefs are extractive: the summariser distilbart-cnn-12-6 is not in the "
+                       "cache and downloads are disabled (HF_HUB_OFFLINE is set) ('brief models pull "
+                       "distilbart-cnn-12-6' gets it)")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert all(r["models"]["summarizer"]["name"] == "extractive" and r["brief"]["method"] == "extractive"
+               for r in records)
+    assert all(any("briefs are extractive" in w for w in r["warnings"]) for r in records)  # each record says it
+
+
+def test_models_summarizer_names_what_wrote_the_brief(fake, tmp_path):
+    # Issue 12 #10: after a fallback to extractive, models.summarizer still named the model.
+    class Useless:
+        name, max_input_tokens = "useless", 500
+
+        def count_tokens(self, texts):
+            return [len(t.split()) for t in texts]
+
+        def summarise(self, texts, decoding):
+            return ["" for _ in texts]
+
+    from fakes import fake_loader
+
+    from translate_cli.cli import Environment
+
+    (tmp_path / "a.txt").write_text("Le ministre a dit « oui » lundi.", encoding="utf-8")
+    environment = Environment(load_engine=fake_loader(FakeTranslator(), Useless()), environ={})
+    result = CliRunner().invoke(cli, ["translate", str(tmp_path / "a.txt"), "-f", "json"], obj=environment)
+    data = json.loads(result.stdout)
+    assert data["brief"]["method"] == "extractive" and data["models"]["summarizer"]["name"] == "extractive"
+    assert any("summariser useless: empty output; using the extractive summary" in w for w in data["warnings"])

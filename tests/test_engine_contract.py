@@ -264,10 +264,9 @@ def test_the_brief_process_sets_its_own_defaults_at_startup(monkeypatch):
     for name in cli_module.PROCESS_DEFAULTS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")  # a user's own choice stands
-    seen = {}
-    monkeypatch.setattr(cli_module, "cli", lambda: seen.update({n: os.environ.get(n) for n in cli_module.PROCESS_DEFAULTS}))
-    cli_module.main()
-    assert seen == {"OMP_WAIT_POLICY": "ACTIVE", "TRANSFORMERS_VERBOSITY": "error", "HF_HUB_DISABLE_PROGRESS_BARS": "1"}
+    assert CliRunner().invoke(cli, ["--version"]).exit_code == 0
+    assert {name: os.environ.get(name) for name in cli_module.PROCESS_DEFAULTS} == {
+        "OMP_WAIT_POLICY": "ACTIVE", "TRANSFORMERS_VERBOSITY": "error", "HF_HUB_DISABLE_PROGRESS_BARS": "1"}
 
 
 def test_a_conversion_notice_goes_to_the_callback_and_nothing_is_printed(tiny_marian_dir, tmp_path, monkeypatch,

@@ -115,7 +115,11 @@ def test_brief_with_tiny_bart_every_quote_verbatim(tiny_marian_dir, tiny_bart_di
     data = json.loads(result.stdout)
     brief = data["brief"]
     assert 1 <= len(brief["quotes"]) <= 3
-    assert data["models"]["summarizer"]["path"] == str(tiny_bart_dir)
+    if brief["method"] == "abstractive":
+        assert data["models"]["summarizer"]["path"] == str(tiny_bart_dir)
+    else:  # the tiny model's gibberish was unusable: models.summarizer names what wrote the brief (issue 12 #10)
+        assert data["models"]["summarizer"]["name"] == "extractive"
+        assert any(f"summariser {backend}:{tiny_bart_dir.name}: " in w for w in data["warnings"])
     for quote in brief["quotes"]:
         assert quote["text"] in data["translation"]
     for span in _quoted_spans(brief["headline"] + "\n" + brief["summary"]):
@@ -152,7 +156,9 @@ def _record_generate(marian):
         generated = generate(**kwargs)
         sources = [tuple(i for i, m in zip(ids, mask) if m) for ids, mask in
                    zip(kwargs["input_ids"].tolist(), kwargs["attention_mask"].tolist())]
-        calls.append({"cap": kwargs["generation_config"].max_new_tokens, "thread": threading.get_ident(),
+        settings = kwargs["generation_config"]  # the cap: new tokens (max_length counts the start token too)
+        cap = settings.max_new_tokens if settings.max_new_tokens is not None else settings.max_length - 1
+        calls.append({"cap": cap, "thread": threading.get_ident(),
                       "torch_threads": torch.get_num_threads(), "rows": dict(zip(sources, generated.tolist()))})
         return generated
 
@@ -338,3 +344,29 @@ def test_precision_option_is_validated():
         resolve_options({"precision": "int4"})
     result = CliRunner().invoke(cli, ["translate", str(SEED), "--precision", "int4"])
     assert result.exit_code == 2 and "Traceback" not in result.stderr
+
+
+def test_backend_auto_runs_a_model_ctranslate2_cannot_convert_on_torch(tiny_bart_dir, tmp_path, monkeypatch):
+    # Issue 12 #9: a BART config as current transformers writes it (no normalize_before) failed with exit 3.
+    monkeypatch.setenv("BRIEF_CACHE", str(tmp_path / "cache"))
+    model = shutil.copytree(tiny_bart_dir, tmp_path / "bart")
+    config = json.loads((model / "config.json").read_text(encoding="utf-8"))
+    for key in ("normalize_before", "add_final_layer_norm", "static_position_embeddings", "normalize_embedding",
+                "scale_embedding"):
+        config.pop(key, None)
+    (model / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    article = tmp_path / "en.txt"
+    article.write_text("The minister arrived in Paris on Monday. “We want peace,” said the minister.\n",
+                       encoding="utf-8")
+    args = ["summarize", str(article), "--summarizer", str(model), "--max-new-tokens", "8", "-f", "json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["brief"]["chunks"] == 1  # the model summarised it, on torch
+    [warning] = [line for line in result.stderr.splitlines() if "CTranslate2" in line]
+    assert warning.startswith(f"brief: warning: summarizer {model}: CTranslate2 cannot run it (cannot convert "
+                              f"{model} for CTranslate2: ")
+    assert warning.endswith("); running it on torch")
+    assert all(line.startswith("brief: warning: ") for line in result.stderr.splitlines())  # nothing else
+    explicit = CliRunner().invoke(cli, [*args, "--backend", "ctranslate2"])
+    assert explicit.exit_code == 3 and explicit.stderr.startswith("brief: error: cannot convert")
+    assert len(explicit.stderr.splitlines()) == 1

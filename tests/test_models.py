@@ -403,3 +403,22 @@ def test_cli_lock(lock_file: Path, hub: FakeHub, tmp_path: Path) -> None:
     hub.online = False
     result = runner.invoke(models_group, ["lock", "--lock-file", str(out)])
     assert isinstance(result.exception, ModelError) and result.exception.exit_status == 3
+
+
+def test_a_hub_that_could_not_be_reached_is_not_asked_again_in_the_run(hub: FakeHub) -> None:
+    # Issue 12 #10: every resolution probed an unreachable hub again (~0.5 s each).
+    hub.online = False
+    lock = make_lock(pinned=True)
+    with pytest.raises(ModelNotFoundError) as first:
+        m.resolve(None, "translator", lock=lock)
+    assert hub.info_calls == 1 and "the hub cannot be reached" in str(first.value)
+    with pytest.raises(ModelNotFoundError) as second:
+        m.resolve(None, "translator", lock=lock)
+    assert hub.info_calls == 1 and "the hub cannot be reached" in str(second.value)  # not asked again
+    assert second.value.short == "tiny-mt is not in the cache and the hub cannot be reached"
+    assert second.value.remedy == "brief models pull tiny-mt"
+    from translate_cli.models import hub as hub_module
+
+    hub_module.forget_unreachable()
+    hub.online = True
+    assert m.resolve(None, "translator", lock=lock).path.is_dir() and hub.info_calls == 2

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from .checks import check_brief
 from .engine import Decoding, EngineLoader, Notify, Summariser
-from .errors import ModelError
+from .errors import ModelError, ModelNotFoundError
 from .options import EngineOptions
 from .quotes import QuoteStyle
 from .result import EXTRACTIVE, BriefResult, ModelInfo, Result
@@ -24,9 +24,13 @@ class Briefer:
     def brief(self, result: Result, decoding: Decoding = Decoding()) -> Result:
         """`result` with its brief, the brief's warnings, and a check of the brief's numbers."""
         brief = summarise_result(result, self.summariser, decoding)
+        models = result.models
+        if brief.method == "extractive" and self.summariser is not None:  # the model's output was unusable
+            models = {**models, "summarizer": EXTRACTIVE}
         return replace(
             result,
             brief=brief,
+            models=models,
             warnings=result.warnings + tuple(f"{result.source}: {warning}" for warning in brief.warnings),
             checks=result.checks + tuple(check_brief(brief.text(), result.translation)),
         )
@@ -62,6 +66,14 @@ def load_briefer(
     except (ModelError, ImportError) as exc:
         if not auto:
             raise
-        return Briefer(None, EXTRACTIVE, (f"no abstractive summariser ({exc}); using the extractive summary",))
+        if isinstance(exc, ModelNotFoundError):
+            why = exc.short + (f" ('{exc.remedy}' gets it)" if exc.remedy else "")
+        else:
+            why = f"it could not be loaded: {first_line(exc)}"
+        return Briefer(None, EXTRACTIVE, (f"briefs are extractive: the summariser {why}",))
     return Briefer(loaded.engine, loaded.model, loaded.warnings)
 
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -43,7 +43,17 @@ class ModelError(BriefError):
 
 
 class ModelNotFoundError(ModelError):
-    """The model is neither a local directory nor in the cache, and cannot be downloaded."""
+    """The model is neither a local directory nor in the cache, and cannot be downloaded. `short` says so in a few
+    words (for a warning), `remedy` is the command that gets it."""
+
+    def __init__(self, message: str, *, short: str | None = None, remedy: str | None = None) -> None:
+        super().__init__(message)
+        self.short = short or message
+        self.remedy = remedy
+
+
+class EngineUnsupportedError(ModelError):
+    """An engine cannot run this model (CTranslate2 cannot convert or load it); another engine may."""
 
 
 class VerificationError(ModelError):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from importlib.util import find_spec
 
 from ..engine import LoadedEngine, Notify, Role
+from ..errors import EngineUnsupportedError
 from ..options import Backend, EngineOptions
 from ..result import ModelInfo
 
@@ -43,12 +44,20 @@ def _engine_class(role: Role, ctranslate2: bool) -> type:
 
 def load_engine(role: Role, spec: str | None, options: EngineOptions, notify: Notify | None = None) -> LoadedEngine:
     """Resolve `spec` (None: the lock's default for `role`; a lock name, a repo id or a directory), download and
-    verify it where needed (models.resolve), and load it on the family `options.backend` picks."""
+    verify it where needed (models.resolve), and load it on the family `options.backend` picks. With backend auto,
+    a model CTranslate2 cannot convert runs on torch, with a warning."""
     from .. import models
 
     resolved = models.resolve(spec, role)
-    ctranslate2 = uses_ctranslate2(options.backend)
-    kind = _engine_class(role, ctranslate2)
-    engine = kind(resolved.path, options, weights=resolved.weights, notify=notify)
     model = ModelInfo(resolved.name, resolved.repo, resolved.revision, str(resolved.path))
-    return LoadedEngine(engine, model, resolved.warnings)
+    warnings = resolved.warnings
+    ctranslate2 = uses_ctranslate2(options.backend)
+    try:
+        engine = _engine_class(role, ctranslate2)(resolved.path, options, weights=resolved.weights, notify=notify)
+    except EngineUnsupportedError as exc:
+        if not ctranslate2 or options.backend is not Backend.AUTO:
+            raise
+        engine = _engine_class(role, False)(resolved.path, options, weights=resolved.weights, notify=notify)
+        warnings += (f"{role} {resolved.name or resolved.path}: CTranslate2 cannot run it ({exc}); running it on "
+                     "torch",)
+    return LoadedEngine(engine, model, warnings)

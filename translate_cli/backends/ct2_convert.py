@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from ..engine import Notify
-from ..errors import ModelError
+from ..errors import EngineUnsupportedError, ModelError
 
 # Files whose content decides what the converter writes (hashed: they are small).
 _IDENTITY_FILES = (
@@ -104,10 +104,13 @@ def ensure_converted(
     try:
         staged = work / "model"
         source_dir = _checkpoint_view(model_dir, weights_file(model_dir, weights), work / "checkpoint")
-        if in_process:
-            _convert(source_dir, staged, quantization)
-        else:
-            _convert_in_child(source_dir, staged, quantization)
+        try:
+            if in_process:
+                _convert(source_dir, staged, quantization)
+            else:
+                _convert_in_child(source_dir, staged, quantization)
+        except EngineUnsupportedError as exc:  # name the checkpoint the user gave, not the staging view of it
+            raise EngineUnsupportedError(str(exc).replace(str(source_dir), str(model_dir))) from exc
         source = {"source": str(model_dir.resolve()), "quantization": quantization}
         (staged / _MARKER).write_text(json.dumps(source) + "\n", encoding="utf-8")
         if target.exists() and not is_converted(target):
@@ -155,7 +158,7 @@ def _convert(model_dir: Path, out_dir: Path, quantization: str) -> None:
         converter = ctranslate2.converters.TransformersConverter(str(model_dir), low_cpu_mem_usage=True)
         converter.convert(str(out_dir), quantization=quantization, force=True)
     except Exception as exc:  # noqa: BLE001 - the converter raises anything from ValueError to OSError
-        raise ModelError(f"cannot convert {model_dir} for CTranslate2: {exc}".splitlines()[0]) from exc
+        raise EngineUnsupportedError(f"cannot convert {model_dir} for CTranslate2: {exc}".splitlines()[0]) from exc
 
 
 def _convert_in_child(model_dir: Path, out_dir: Path, quantization: str) -> None:
@@ -173,7 +176,7 @@ def _convert_in_child(model_dir: Path, out_dir: Path, quantization: str) -> None
         lines = [line for line in (proc.stdout + proc.stderr).splitlines() if line.strip()]
         detail = next((line for line in reversed(lines) if line.startswith("brief-convert: ")), None)
         detail = detail[len("brief-convert: "):] if detail else (lines[-1] if lines else f"exit {proc.returncode}")
-        raise ModelError(detail if detail.startswith("cannot convert") else
+        raise EngineUnsupportedError(detail if detail.startswith("cannot convert") else
                          f"cannot convert {model_dir} for CTranslate2: {detail}")
 
 

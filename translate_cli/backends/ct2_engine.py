@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import Notify
-from ..errors import ModelError
+from ..errors import EngineUnsupportedError, ModelError
 from ..options import EngineOptions, Precision
 from .ct2_convert import ensure_converted
 from .hardware import choose_device, worker_layout
@@ -68,7 +68,7 @@ def open_engine(
             intra_threads=per_worker, inter_threads=workers,
         )
     except (RuntimeError, ValueError, OSError) as exc:
-        raise ModelError(f"cannot load the CTranslate2 model {path}: {exc}".splitlines()[0]) from exc
+        raise EngineUnsupportedError(f"cannot load the CTranslate2 model {path}: {exc}".splitlines()[0]) from exc
     return Engine(translator, path, device.kind, device.index, compute_type, workers, per_worker)
 
 

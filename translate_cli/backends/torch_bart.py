@@ -63,7 +63,9 @@ class TorchBartSummariser(TorchEngine):
         settings = copy.copy(self.model.generation_config)
         max_new = summary_tokens(decoding, max((counts[i] for i in order), default=0))
         if max_new:
-            settings.max_new_tokens = max_new
+            # As max_length (decoder tokens: the start token and the new ones), as the Marian translator does.
+            settings.max_length = 1 + max_new
+            settings.max_new_tokens = None
             settings.min_length = min(settings.min_length or 0, max_new)
         if decoding.beams:
             settings.num_beams = decoding.beams

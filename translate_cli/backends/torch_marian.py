@@ -71,7 +71,10 @@ class TorchMarianTranslator(TorchEngine):
         lengths = [len(ids) for ids in input_ids]
         settings = copy.copy(self.model.generation_config)
         settings.num_beams = decoding.beams or self.default_beams
-        settings.max_new_tokens = self.limits.cap(max(lengths), decoding.length_cap)
+        # The cap as max_length (decoder tokens: the start token and the new ones). The same bound as
+        # max_new_tokens, without transformers warning on every call that both are set.
+        settings.max_length = 1 + self.limits.cap(max(lengths), decoding.length_cap)
+        settings.max_new_tokens = None
         if decoding.no_repeat_ngram_size is not None:
             settings.no_repeat_ngram_size = decoding.no_repeat_ngram_size
         if decoding.repetition_penalty is not None:

@@ -58,10 +58,25 @@ def _silence_stdout() -> None:
         pass
 
 
+def configure_process() -> None:
+    """The settings the `brief` process makes for itself (PROCESS_DEFAULTS; a user's own values stand). A library
+    already imported read them at its import: it is told directly."""
+    for name, value in PROCESS_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    if "transformers" in sys.modules:
+        from transformers.utils import logging as transformers_logging
+
+        if os.environ["TRANSFORMERS_VERBOSITY"] == "error":
+            transformers_logging.set_verbosity_error()
+        if os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] == "1":
+            transformers_logging.disable_progress_bar()
+
+
 class BriefGroup(click.Group):
     """A click group whose every failure ends as one line on stderr and a documented exit status."""
 
     def main(self, args: Any = None, prog_name: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        configure_process()
         arg_list = list(args) if args is not None else None
         debug = _debug_requested(arg_list)
         try:
@@ -112,6 +127,4 @@ cli.add_command(models)
 
 def main() -> None:
     """Console-script entry point."""
-    for name, value in PROCESS_DEFAULTS.items():
-        os.environ.setdefault(name, value)
     cli()

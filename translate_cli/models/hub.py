@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,10 +56,34 @@ def offline() -> bool:
     return value.strip().upper() in {"1", "ON", "YES", "TRUE"}
 
 
-def no_download_reason(online: bool) -> str:
-    if online:
+# A hub that could not be reached is not asked again for a while: the translator's failed probe tells the
+# summariser's (and the next document's) that theirs would fail too, without another wait.
+UNREACHABLE_FOR_S = 300.0
+_unreachable_until = 0.0
+
+
+def reachable() -> bool:
+    """Whether asking the hub is worth it: not offline, and no recent attempt failed to reach it."""
+    return not offline() and time.monotonic() >= _unreachable_until
+
+
+def forget_unreachable() -> None:
+    """Ask the hub again next time (tests, or a caller that knows the network is back)."""
+    global _unreachable_until
+    _unreachable_until = 0.0
+
+
+def _mark_unreachable() -> None:
+    global _unreachable_until
+    _unreachable_until = time.monotonic() + UNREACHABLE_FOR_S
+
+
+def no_download_reason(allow_download: bool = True) -> str:
+    if offline():
+        return "downloads are disabled (HF_HUB_OFFLINE is set)"
+    if allow_download and not reachable():
         return "the hub cannot be reached"
-    return "downloads are disabled (HF_HUB_OFFLINE is set)" if offline() else "downloads are disabled"
+    return "downloads are disabled"
 
 
 def dir_hint(role: str) -> str:
@@ -101,7 +126,14 @@ def remember_published(repo: str, commit: str, files: dict[str, PublishedFile]) 
 
 
 def fetch_published(repo: str, revision: str) -> tuple[str, dict[str, PublishedFile]]:
-    commit, files = hub.published(repo, revision)
+    try:
+        commit, files = hub.published(repo, revision)
+    except ModelError:
+        raise
+    except Exception as exc:
+        if not not_found(exc):
+            _mark_unreachable()
+        raise
     remember_published(repo, commit, files)
     return commit, files
 

@@ -19,6 +19,7 @@ from .hub import (
     not_found,
     offline,
     published_at,
+    reachable,
     short,
 )
 from .lock import COMMIT_RE, REPO_RE, WEIGHT_FILES, Lock, LockedFile, LockedModel, read_lock
@@ -95,23 +96,23 @@ def _pick_repo_files(names: list[str] | set[str]) -> tuple[LockedFile, ...]:
 
 def _repo_plan(repo: str, role: str, online: bool) -> _Plan:
     """A repo outside the lock, at its current main: the file list comes from the hub, else from the cache."""
-    reason = no_download_reason(False)
     if online:
         try:
             published = fetch_published(repo, "main")[1]
         except Exception as exc:
             if not_found(exc):
                 raise ModelNotFoundError(f"{role} {repo} is not on the hub: {first_line(exc)}") from None
-            reason = no_download_reason(True)
         else:
             # Fetched at "main", not at the commit, so that the cache records main for offline runs.
             return _Plan(None, role, repo, "main", _pick_repo_files(set(published)))
     try:
         config = hub.download(repo, "config.json", "main", local_only=True)
     except Exception:
+        reason = no_download_reason()
         raise ModelNotFoundError(
             f"{role} {repo} is not in the cache and {reason}: run 'brief models pull {repo}' where "
-            f"huggingface.co is reachable{dir_hint(role)}") from None
+            f"huggingface.co is reachable{dir_hint(role)}", short=f"{repo} is not in the cache and {reason}",
+            remedy=f"brief models pull {repo}") from None
     snapshot = config.parent
     return _Plan(None, role, repo, _commit_of({"config.json": config}, "main"),
                  _pick_repo_files([p.name for p in snapshot.iterdir()]))
@@ -221,7 +222,7 @@ def resolve(spec: str | None, role: str, *, allow_download: bool = True, lock: L
 
 def _resolve(spec: str | None, role: str | None, *, allow_download: bool, lock: Lock | None,
              refresh: bool = False) -> ResolvedModel:
-    online = allow_download and not offline()
+    online = allow_download and reachable()
     plan = _plan(spec, role, lock if lock is not None else read_lock(), online=online)
     if isinstance(plan, Path):
         return ResolvedModel(None, role or "model", None, None, plan, _local_weights(plan))
@@ -239,11 +240,12 @@ def _resolve(spec: str | None, role: str | None, *, allow_download: bool, lock: 
         else:
             paths, missing = _fetch(plan, local_only=False)
     if missing:
-        reason = no_download_reason(online)
+        reason = no_download_reason(allow_download)
         if all(m.detail == "not in the cache" for m in missing):
             raise ModelNotFoundError(
                 f"{plan.label} is not in the cache and {reason}: run 'brief models pull {plan.handle}' where "
-                f"huggingface.co is reachable{dir_hint(plan.role)}")
+                f"huggingface.co is reachable{dir_hint(plan.role)}",
+                short=f"{plan.handle} is not in the cache and {reason}", remedy=f"brief models pull {plan.handle}")
         raise ModelNotFoundError(f"{plan.label}: {missing[0].name} {missing[0].detail}")
     unverified = []
     for report in _check_all(plan, paths, online=online):
