@@ -281,3 +281,35 @@ def test_models_summarizer_names_what_wrote_the_brief(fake, tmp_path):
     data = json.loads(result.stdout)
     assert data["brief"]["method"] == "extractive" and data["models"]["summarizer"]["name"] == "extractive"
     assert any("summariser useless: empty output; using the extractive summary" in w for w in data["warnings"])
+
+
+def test_debug_is_accepted_on_every_command(runner, monkeypatch):
+    # Issue 12 #11: `brief translate --debug` was "No such option".
+    def missing(role, spec, options, notify=None):
+        raise ModelNotFoundError("translator 'x' is not in the cache: run 'brief models pull x'")
+
+    monkeypatch.setattr(backends, "load_engine", missing)
+    for args in (["translate", "--debug", str(SEED)], ["translate", str(SEED), "--debug"],
+                 ["--debug", "translate", str(SEED)]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 3 and "Traceback" in result.stderr, args
+        assert result.stderr.splitlines()[-1] == "brief: error: translator 'x' is not in the cache: run 'brief models pull x'"
+    assert runner.invoke(cli, ["summarize", "--debug", "-", "--summarizer", "extractive"], input=b"It rained.").exit_code == 0
+    assert runner.invoke(cli, ["models", "list", "--debug"]).exit_code == 0
+    assert runner.invoke(cli, ["models", "--debug", "list"]).exit_code == 0
+
+
+def test_bare_brief_prints_a_short_usage_and_help_lines_are_whole(runner):
+    # Issue 12 #12: bare `brief` printed the whole help framed as an error; --help cut descriptions with "…".
+    for args, path in (([], "brief"), (["models"], "brief models")):
+        result = runner.invoke(cli, args, prog_name="brief")
+        assert result.exit_code == 2 and result.stdout == ""
+        lines = result.stderr.splitlines()
+        assert lines[0] == f"Usage: {path} COMMAND [ARGS]..." and "error" not in result.stderr
+        assert lines[-1] == f"See '{path} --help', or '{path} COMMAND --help'."
+        assert len(lines) < 12
+    usage = runner.invoke(cli, []).stderr
+    assert "  translate  Translate French articles into English, quotations intact." in usage
+    for args in (["--help"], ["models", "--help"]):
+        listing = runner.invoke(cli, args).stdout.split("Commands:")[1].split("\n\n")[0]
+        assert listing.strip() and "..." not in listing and "…" not in listing, listing

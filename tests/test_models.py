@@ -422,3 +422,19 @@ def test_a_hub_that_could_not_be_reached_is_not_asked_again_in_the_run(hub: Fake
     hub_module.forget_unreachable()
     hub.online = True
     assert m.resolve(None, "translator", lock=lock).path.is_dir() and hub.info_calls == 2
+
+
+def test_the_debug_view_of_a_download_failure_shows_its_cause(lock_file: Path, hub: FakeHub, monkeypatch) -> None:
+    # Issue 12 #11: BRIEF_DEBUG=1 showed the one-line error's own traceback, without the hub's error behind it.
+    from translate_cli.cli import cli
+
+    hub.online = False
+    monkeypatch.setenv("BRIEF_DEBUG", "1")
+    result = CliRunner().invoke(cli, ["models", "pull", "tiny-mt"])
+    assert result.exit_code == 3
+    assert "ConnectionError: [Errno -2] Name or service not known" in result.stderr
+    assert "The above exception was the direct cause of the following exception" in result.stderr
+    assert result.stderr.splitlines()[-1].startswith("brief: error: translator 'tiny-mt'")
+    monkeypatch.delenv("BRIEF_DEBUG")
+    quiet = CliRunner().invoke(cli, ["models", "pull", "tiny-mt"])
+    assert len(quiet.stderr.splitlines()) == 1 and "Traceback" not in quiet.stderr

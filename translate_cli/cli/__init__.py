@@ -14,7 +14,7 @@ from .. import __version__
 from ..errors import ExitStatus, describe_error
 from .environment import Environment
 from .models_cmd import models
-from .options import HELP
+from .options import HELP, debug_option, without_command
 from .output import StdoutClosed
 from .summarize_cmd import summarize
 from .translate_cmd import translate
@@ -26,7 +26,7 @@ Exit codes:
   0    success
   1    an input could not be processed (empty, binary, undecodable);
        in a batch, at least one input failed
-  2    usage error (bad option, missing input path)
+  2    usage error (bad option, missing input path, no command)
   3    model or setup error (model missing, unverified, unloadable)
   4    --strict and a fidelity check flagged something
   130  interrupted
@@ -105,10 +105,11 @@ class BriefGroup(click.Group):
         sys.exit(int(code))
 
 
-@click.group(cls=BriefGroup, epilog=EXIT_CODES_HELP, context_settings=HELP)
+@click.group(cls=BriefGroup, epilog=EXIT_CODES_HELP, context_settings=HELP, invoke_without_command=True)
 @click.version_option(__version__, "-V", "--version", prog_name="brief")
-@click.option("--debug", is_flag=True, expose_value=False, help="Show tracebacks for errors (same as BRIEF_DEBUG=1).")
-def cli() -> None:
+@debug_option
+@click.pass_context
+def cli(context: click.Context) -> None:
     """brief: translate French news articles into English with every quotation intact.
 
     \b
@@ -118,6 +119,7 @@ def cli() -> None:
     brief summarize english.txt                 headline, summary, key quotes of English text
     brief models list                           pinned models and whether they are cached
     """
+    without_command(context)
 
 
 cli.add_command(translate)

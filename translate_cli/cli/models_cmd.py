@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import ModelNotFoundError, VerificationError
+from .options import HELP, debug_option, without_command
 
 
 def _table(rows: list[tuple[str, ...]]) -> str:
@@ -15,12 +16,16 @@ def _table(rows: list[tuple[str, ...]]) -> str:
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)
 
 
-@click.group("models")
-def models() -> None:
+@click.group("models", invoke_without_command=True, context_settings=HELP)
+@debug_option
+@click.pass_context
+def models(context: click.Context) -> None:
     """Pin, download and verify the models brief uses."""
+    without_command(context)
 
 
-@models.command("list")
+@models.command("list", short_help="Show the models in the lock and whether they are cached.")
+@debug_option
 def list_cmd() -> None:
     """Show the models in the lock and whether they are in the cache."""
     from .. import models as m
@@ -35,7 +40,8 @@ def list_cmd() -> None:
     click.echo(_table(rows))
 
 
-@models.command("pull")
+@models.command("pull", short_help="Download and verify a model; print where it is.")
+@debug_option
 @click.argument("name")
 def pull_cmd(name: str) -> None:
     """Download and verify NAME (a lock name or an owner/name repo id); print where it is."""
@@ -48,7 +54,8 @@ def pull_cmd(name: str) -> None:
     click.echo(str(resolved.path))
 
 
-@models.command("verify")
+@models.command("verify", short_help="Check a model's cached files against the lock or the hub.")
+@debug_option
 @click.argument("name")
 @click.option("--rehash", is_flag=True, help="Hash every file again, ignoring remembered hashes.")
 def verify_cmd(name: str, rehash: bool) -> None:
@@ -70,7 +77,8 @@ def verify_cmd(name: str, rehash: bool) -> None:
                    "unreachable); run 'brief models lock' where huggingface.co is reachable", err=True)
 
 
-@models.command("lock")
+@models.command("lock", short_help="Pin models to a hub commit, with sizes and sha256 hashes.")
+@debug_option
 @click.argument("names", nargs=-1)
 @click.option("--lock-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The lock to write (default: $BRIEF_LOCK, else the one shipped with brief); if it does not exist "

@@ -17,6 +17,33 @@ QUOTE_STYLES = ("curly", "straight", "guillemets")
 FORMATS = ("text", "json", "jsonl", "markdown")
 
 
+def short_usage(context: click.Context) -> str:
+    """What `brief` (or `brief models`) alone prints: the commands in a line each, and where to read more."""
+    group = context.command
+    assert isinstance(group, click.Group)
+    names = group.list_commands(context)
+    width = max(len(name) for name in names)
+    lines = [f"Usage: {context.command_path} COMMAND [ARGS]...", "", "Commands:"]
+    for name in names:
+        command = group.get_command(context, name)
+        lines.append(f"  {name.ljust(width)}  {command.get_short_help_str(200) if command else ''}")
+    lines += ["", f"See '{context.command_path} --help', or '{context.command_path} COMMAND --help'."]
+    return "\n".join(lines)
+
+
+def without_command(context: click.Context) -> None:
+    """A group run without a command: its short usage on stderr, exit 2 (a usage error, not a failure)."""
+    if context.invoked_subcommand is None:
+        click.echo(short_usage(context), err=True)
+        context.exit(2)
+
+
+def debug_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--debug on every command (`brief translate --debug` as `brief --debug translate`): the group reads it."""
+    return click.option("--debug", is_flag=True, expose_value=False,
+                        help="Show tracebacks for errors (same as BRIEF_DEBUG=1).")(command)
+
+
 def device_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--device", help="auto | cpu | cuda | cuda:N  [default: auto]")(command)
 

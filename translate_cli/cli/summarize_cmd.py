@@ -9,12 +9,13 @@ import click
 
 from ..errors import UsageError
 from .environment import current_environment
-from .options import HELP, device_option, engine_options, quotes_option, summarizer_option
+from .options import HELP, debug_option, device_option, engine_options, quotes_option, summarizer_option
 from .output import emit
 from .progress import Reporter
 
 
-@click.command("summarize", context_settings=HELP)
+@click.command("summarize", context_settings=HELP,
+               short_help="Brief an English article: headline, summary, key quotes.")
 @click.argument("file", required=False, metavar="[FILE]")
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True, help="Output format.")
@@ -25,6 +26,7 @@ from .progress import Reporter
               help="Cap on the summary's tokens [default: the model's generation_config].")
 @quotes_option("Quotation marks around key quotes [default: curly].")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+@debug_option
 def summarize(file: str | None, fmt: str, quiet: bool, max_new_tokens: int | None, **settings: object) -> None:
     """Brief an English article (FILE, or '-' / piped stdin): headline, summary and key quotes.
 

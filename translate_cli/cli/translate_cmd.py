@@ -10,12 +10,21 @@ import click
 
 from ..errors import ExitStatus, UsageError, describe_error
 from .environment import current_environment
-from .options import FORMATS, HELP, device_option, engine_options, output_format, quotes_option, summarizer_option
+from .options import (
+    FORMATS,
+    HELP,
+    debug_option,
+    device_option,
+    engine_options,
+    output_format,
+    quotes_option,
+    summarizer_option,
+)
 from .output import emit
 from .progress import Reporter
 
 
-@click.command(context_settings=HELP)
+@click.command(context_settings=HELP, short_help="Translate French articles into English, quotations intact.")
 @click.argument("inputs", nargs=-1, metavar="[INPUT]...")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS),
               help="Output format (jsonl: one compact JSON object per line, for several documents) [default: from "
@@ -45,6 +54,7 @@ from .progress import Reporter
               help="Re-translations of a sentence that loops, echoes French or has an odd length [default: 1; 0: off].")
 @click.option("--strict", is_flag=True, help="Exit 4 when any fidelity check flags something.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr (warnings stay in JSON output).")
+@debug_option
 def translate(
     inputs: tuple[str, ...],
     fmt: str | None,

@@ -101,18 +101,18 @@ def _repo_plan(repo: str, role: str, online: bool) -> _Plan:
             published = fetch_published(repo, "main")[1]
         except Exception as exc:
             if not_found(exc):
-                raise ModelNotFoundError(f"{role} {repo} is not on the hub: {first_line(exc)}") from None
+                raise ModelNotFoundError(f"{role} {repo} is not on the hub: {first_line(exc)}") from exc
         else:
             # Fetched at "main", not at the commit, so that the cache records main for offline runs.
             return _Plan(None, role, repo, "main", _pick_repo_files(set(published)))
     try:
         config = hub.download(repo, "config.json", "main", local_only=True)
-    except Exception:
+    except Exception as exc:
         reason = no_download_reason()
         raise ModelNotFoundError(
             f"{role} {repo} is not in the cache and {reason}: run 'brief models pull {repo}' where "
             f"huggingface.co is reachable{dir_hint(role)}", short=f"{repo} is not in the cache and {reason}",
-            remedy=f"brief models pull {repo}") from None
+            remedy=f"brief models pull {repo}") from exc
     snapshot = config.parent
     return _Plan(None, role, repo, _commit_of({"config.json": config}, "main"),
                  _pick_repo_files([p.name for p in snapshot.iterdir()]))
@@ -172,7 +172,7 @@ def _fetch(plan: _Plan, *, local_only: bool) -> tuple[dict[str, Path], list[File
             elif not_found(exc):
                 missing.append(FileReport(file.name, "missing", f"not on the hub: {first_line(exc)}"))
             else:
-                raise ModelError(f"cannot fetch {file.name} of {plan.label}: {first_line(exc)}") from None
+                raise ModelError(f"cannot fetch {file.name} of {plan.label}: {first_line(exc)}") from exc
     return paths, missing
 
 
@@ -227,6 +227,7 @@ def _resolve(spec: str | None, role: str | None, *, allow_download: bool, lock: 
     if isinstance(plan, Path):
         return ResolvedModel(None, role or "model", None, None, plan, _local_weights(plan))
     paths, missing = _fetch(plan, local_only=True)
+    hub_error: BaseException | None = None
     if online and (missing or refresh):
         # Ask the hub first: an unreachable hub fails this call at once, where each download would retry
         # for ~20 s. The answer is needed anyway to check files the lock has no hash for.
@@ -236,7 +237,8 @@ def _resolve(spec: str | None, role: str | None, *, allow_download: bool, lock: 
             raise
         except Exception as exc:
             if not_found(exc):
-                raise ModelNotFoundError(f"{plan.label} is not on the hub: {first_line(exc)}") from None
+                raise ModelNotFoundError(f"{plan.label} is not on the hub: {first_line(exc)}") from exc
+            hub_error = exc  # the cause a --debug traceback shows
         else:
             paths, missing = _fetch(plan, local_only=False)
     if missing:
@@ -245,7 +247,8 @@ def _resolve(spec: str | None, role: str | None, *, allow_download: bool, lock: 
             raise ModelNotFoundError(
                 f"{plan.label} is not in the cache and {reason}: run 'brief models pull {plan.handle}' where "
                 f"huggingface.co is reachable{dir_hint(plan.role)}",
-                short=f"{plan.handle} is not in the cache and {reason}", remedy=f"brief models pull {plan.handle}")
+                short=f"{plan.handle} is not in the cache and {reason}", remedy=f"brief models pull {plan.handle}",
+            ) from hub_error
         raise ModelNotFoundError(f"{plan.label}: {missing[0].name} {missing[0].detail}")
     unverified = []
     for report in _check_all(plan, paths, online=online):
@@ -314,9 +317,9 @@ def relock(lock: Lock, names: list[str] | tuple[str, ...] | None = None) -> Lock
             raise
         except Exception as exc:
             if not_found(exc):
-                raise ModelNotFoundError(f"{label} is not on the hub: {first_line(exc)}") from None
+                raise ModelNotFoundError(f"{label} is not on the hub: {first_line(exc)}") from exc
             raise ModelError(f"cannot read the published hashes of {label} from the hub ({first_line(exc)}): "
-                             "run 'brief models lock' where huggingface.co is reachable") from None
+                             "run 'brief models lock' where huggingface.co is reachable") from exc
         files = []
         for file in model.files:
             pub = published.get(file.name)
@@ -330,7 +333,7 @@ def relock(lock: Lock, names: list[str] | tuple[str, ...] | None = None) -> Lock
                     path = hub.download(model.repo, file.name, commit, local_only=False)
                 except Exception as exc:
                     raise ModelError(f"cannot fetch {file.name} of {label} to hash it ({first_line(exc)}): run "
-                                     "'brief models lock' where huggingface.co is reachable") from None
+                                     "'brief models lock' where huggingface.co is reachable") from exc
                 if pub.git_sha1 and git_blob_sha1(path) != pub.git_sha1:
                     raise VerificationError(f"{file.name} of {label} does not match its published git blob id")
                 sha256 = sha256_file(path)
