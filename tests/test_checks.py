@@ -463,7 +463,8 @@ def test_summary_line():
         Check("numbers", "error", 7, "x"),
         Check("repetition", "error", 9, "x"),
     ]
-    assert summary_line(flags) == "3 checks flagged: numbers ×2 (sentences 4, 7), repetition (sentence 9)"
+    # Issue 12 #16: numbered from 1 for people (Check.sentence and JSON keep 0-based indexes)
+    assert summary_line(flags) == "3 checks flagged: numbers ×2 (sentences 5, 8), repetition (sentence 10)"
     assert summary_line([Check("brief_numbers", "error", None, "x")]) == "1 check flagged: brief_numbers (brief)"
     assert summary_line([]) == "no checks flagged"
 

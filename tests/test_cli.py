@@ -34,20 +34,28 @@ def test_text_output_is_the_translation_only_with_no_brief(runner, fake):
     assert result.stdout.startswith("LES CHEFS DES DIPLOMATIES")
     assert len(top_level_quotes(result.stdout)) == 11
     # the upper-casing fake leaves French in place: the echo check says so, on stderr only
-    assert result.stderr == f"brief: warning: {SEED}: 11 checks flagged: echo ×11 (sentences 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)\n"
+    # sentence numbers for people start at 1 (issue 12 #16)
+    assert result.stderr == f"brief: warning: {SEED}: 11 checks flagged: echo ×11 (sentences 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)\n"
 
 
-def test_text_output_brief_then_separator_then_translation(runner, fake):
+def test_text_output_labels_the_brief_then_the_translation_then_the_checks(runner, fake):
+    # Issue 12 #16: the text output's parts are labelled (it had no labels).
     result = runner.invoke(cli, ["translate", str(SEED)])
     assert result.exit_code == 0, result.output
-    brief, translation = result.stdout.split("\n" + "-" * 40 + "\n\n")
-    headline, _, rest = brief.partition("\n\n")
-    assert headline and "\n" not in headline
+    brief, rest = result.stdout.split("\nTranslation:\n")
+    translation, checks = rest.split("\n\nChecks:\n")
+    lines = brief.splitlines()
+    assert lines[0].startswith("Headline: ") and lines[1].startswith("Summary: ") and lines[2] == "Key quotes:"
+    key_quotes = lines[3:]
+    assert 1 <= len(key_quotes) <= 3 and all(line.startswith("  “") for line in key_quotes)
     assert len(top_level_quotes(translation)) == 11
-    key_quotes = [line for line in rest.splitlines() if line.startswith("“")]
-    assert 1 <= len(key_quotes) <= 3
     for quote in top_level_quotes(brief):
         assert f"“{quote}”" in translation or quote in translation
+    # the upper-casing fake echoes every sentence: each flag names its sentence from 1, with its opening words
+    check_lines = checks.splitlines()
+    assert len(check_lines) == 11
+    assert check_lines[0].startswith("  echo (error, sentence 1 “LES CHEFS DES DIPLOMATIES MALIENNE ET …”): ")
+    assert check_lines[10].startswith("  echo (error, sentence 11 ")
 
 
 def test_summarizer_auto_falls_back_to_extractive_offline(runner, fake, monkeypatch):
@@ -313,3 +321,25 @@ def test_bare_brief_prints_a_short_usage_and_help_lines_are_whole(runner):
     for args in (["--help"], ["models", "--help"]):
         listing = runner.invoke(cli, args).stdout.split("Commands:")[1].split("\n\n")[0]
         assert listing.strip() and "..." not in listing and "…" not in listing, listing
+
+
+def test_the_closing_summary_times_the_whole_run(tmp_path, monkeypatch):
+    # Issue 12 #15: the summary's time left out loading (and a first conversion) of the models.
+    from fakes import fake_loader
+
+    from translate_cli.cli import Environment
+    from translate_cli.cli import progress
+
+    clock = [1000.0]
+    monkeypatch.setattr(progress.time, "monotonic", lambda: clock[0])
+    real = fake_loader(FakeTranslator())
+
+    def slow(role, spec, options, notify=None):
+        clock[0] += 100.0  # loading took 100 s
+        return real(role, spec, options, notify)
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.txt").write_text("Le ministre est arrivé.", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["translate", str(tmp_path), "--summarizer", "extractive", "-f", "jsonl"],
+                                obj=Environment(load_engine=slow, environ={}))
+    assert result.stderr.splitlines()[-1] == "brief: 2 translated, 0 failed of 2 in 100.0s"

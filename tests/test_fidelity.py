@@ -127,12 +127,13 @@ def test_strict_exits_4_and_reports_on_stderr(tmp_path, echoing):
     runner = CliRunner()
     lenient = runner.invoke(cli, ["translate", str(article), "--format", "json"])
     assert lenient.exit_code == 0
-    assert "checks flagged: echo ×2 (sentences 0, 1)" in lenient.stderr
+    assert "checks flagged: echo ×2 (sentences 1, 2)" in lenient.stderr  # numbered from 1 for people
     assert {c["check"] for c in json.loads(lenient.stdout)["checks"]} == {"echo", "retry"}
     strict = runner.invoke(cli, ["translate", str(article), "--strict"])
     assert strict.exit_code == 4
     markdown = runner.invoke(cli, ["translate", str(article), "--format", "markdown", "--retries", "0"])
-    assert "## Checks" in markdown.stdout and "**echo** (error, sentence 0)" in markdown.stdout
+    assert "## Checks" in markdown.stdout
+    assert "**echo** (error, sentence 1 “Le gouvernement prévoit 1,5 million d'euros …”)" in markdown.stdout
 
 
 def test_strict_with_clean_translation_exits_0(tmp_path, monkeypatch):

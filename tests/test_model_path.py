@@ -89,7 +89,8 @@ def test_installed_brief_command(tiny_marian_dir):
     data = json.loads(done.stdout)
     assert len(data["quotes"]) == 2 and data["source"] == "-"
     # stderr only carries warnings (summariser fallback offline, checks on gibberish): no error, no traceback
-    assert all(line.startswith("brief: warning: ") for line in done.stderr.decode().splitlines())
+    lines = done.stderr.decode().splitlines()
+    assert all(line.startswith(("brief: warning: ", "brief: loading ", "brief: converting ")) for line in lines)
     missing = subprocess.run([brief, "translate", "nope.txt"], capture_output=True, timeout=60)
     assert missing.returncode == 2 and missing.stderr.decode().count("\n") == 1
 
@@ -370,3 +371,24 @@ def test_backend_auto_runs_a_model_ctranslate2_cannot_convert_on_torch(tiny_bart
     explicit = CliRunner().invoke(cli, [*args, "--backend", "ctranslate2"])
     assert explicit.exit_code == 3 and explicit.stderr.startswith("brief: error: cannot convert")
     assert len(explicit.stderr.splitlines()) == 1
+
+
+def test_loading_and_a_first_conversion_are_announced_on_stderr_also_off_a_terminal(tiny_marian_dir, tmp_path):
+    # Issue 12 #15: the first CTranslate2 run converted the model for seconds with a message on a terminal only,
+    # and a torch load sat silent.
+    brief = shutil.which("brief")
+    env = {**__import__("os").environ, "BRIEF_CACHE": str(tmp_path / "cache"), "BRIEF_SUMMARIZER": "extractive"}
+    args = [brief, "translate", "-", "--translator", str(tiny_marian_dir), "--max-new-tokens", "4", "--retries", "0"]
+    first = subprocess.run(args, input=b"Il a dit oui.", capture_output=True, timeout=120, env=env)
+    assert first.returncode == 0, first.stderr.decode()
+    lines = first.stderr.decode().splitlines()
+    assert lines[0] == f"brief: loading the translator {tiny_marian_dir} (CTranslate2)"
+    assert lines[1].startswith(f"brief: converting {tiny_marian_dir} for CTranslate2 (int8, one time) into ")
+    again = subprocess.run(args, input=b"Il a dit oui.", capture_output=True, timeout=120, env=env)
+    assert [line for line in again.stderr.decode().splitlines() if "loading" in line or "converting" in line] == [
+        f"brief: loading the translator {tiny_marian_dir} (CTranslate2)"]  # converted once
+    torch = subprocess.run([*args, "--backend", "torch"], input=b"Il a dit oui.", capture_output=True, timeout=120,
+                           env=env)
+    assert f"brief: loading the translator {tiny_marian_dir} (torch)" in torch.stderr.decode()
+    quiet = subprocess.run([*args, "-q"], input=b"Il a dit oui.", capture_output=True, timeout=120, env=env)
+    assert quiet.returncode == 0 and quiet.stderr == b""

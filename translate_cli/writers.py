@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from .quotes import QuoteStyle
-from .result import Brief, BriefResult, Result
-
-SEPARATOR = "-" * 40
+from .result import Brief, BriefResult, Check, KeyQuote, Result
 
 
 def _quoted(text: str, style: QuoteStyle) -> str:
@@ -20,28 +18,49 @@ def _quoted(text: str, style: QuoteStyle) -> str:
     return f"{opening}{text}{closing}"
 
 
+def _speaker(quote: KeyQuote) -> str:
+    return f" — {quote.speaker}" if quote.speaker else ""
+
+
 def brief_text(brief: Brief, style: QuoteStyle = QuoteStyle.CURLY) -> str:
-    """Headline, summary and key quotes as plain text."""
-    lines = [brief.headline, "", brief.summary]
+    """Headline, summary and key quotes, each part labelled."""
+    lines = [f"Headline: {brief.headline}", f"Summary: {brief.summary}"]
     if brief.quotes:
-        lines.append("")
-        lines += [_quoted(q.text, style) + (f" — {q.speaker}" if q.speaker else "") for q in brief.quotes]
-    return "\n".join(lines).strip("\n") + "\n"
+        lines.append("Key quotes:")
+        lines += [f"  {_quoted(q.text, style)}{_speaker(q)}" for q in brief.quotes]
+    return "\n".join(lines) + "\n"
 
 
 def brief_markdown(brief: Brief, style: QuoteStyle = QuoteStyle.CURLY) -> str:
     """The headline as a # heading, the summary, the key quotes as a block quote."""
     out = f"# {brief.headline}\n\n{brief.summary}\n"
     if brief.quotes:
-        quoted = [f"> {_quoted(q.text, style)}" + (f" — {q.speaker}" if q.speaker else "") for q in brief.quotes]
+        quoted = [f"> {_quoted(q.text, style)}{_speaker(q)}" for q in brief.quotes]
         out += "\n" + "\n>\n".join(quoted) + "\n"
     return out
 
 
+def where(result: Result, check: Check) -> str:
+    """Where a check points, for people: the brief, or the sentence numbered from 1 with its opening words."""
+    if check.sentence is None:
+        return "brief"
+    sentence = next((s for s in result.sentences if s.index == check.sentence), None)
+    words = sentence.target.split() if sentence is not None else []
+    opening = " ".join(words[:6]).strip("“”‘’«»\"") + (" …" if len(words) > 6 else "")
+    return f"sentence {check.sentence + 1}" + (f" “{opening}”" if opening else "")
+
+
 def write_text(result: Result, stream: TextIO) -> None:
-    if result.brief is not None:
-        stream.write(brief_text(result.brief, result.quote_style) + "\n" + SEPARATOR + "\n\n")
+    """With a brief: the labelled brief, the translation, then any flagged checks. Without: the translation."""
+    if result.brief is None:
+        stream.write(result.translation.rstrip("\n") + "\n")
+        return
+    stream.write(brief_text(result.brief, result.quote_style) + "\nTranslation:\n")
     stream.write(result.translation.rstrip("\n") + "\n")
+    if result.flagged:
+        stream.write("\nChecks:\n")
+        for check in result.flagged:
+            stream.write(f"  {check.check} ({check.severity}, {where(result, check)}): {check.detail}\n")
 
 
 def write_json(output: Result | BriefResult, stream: TextIO) -> None:
@@ -60,8 +79,7 @@ def write_markdown(result: Result, stream: TextIO) -> None:
     if result.flagged:
         stream.write("\n## Checks\n\n")
         for check in result.flagged:
-            where = "brief" if check.sentence is None else f"sentence {check.sentence}"
-            stream.write(f"- **{check.check}** ({check.severity}, {where}): {check.detail}\n")
+            stream.write(f"- **{check.check}** ({check.severity}, {where(result, check)}): {check.detail}\n")
     if result.quotes:
         stream.write("\n## Quotations\n\n| # | French | English |\n|---|---|---|\n")
         for number, quote in enumerate(result.quotes, 1):

@@ -52,6 +52,8 @@ def load_engine(role: Role, spec: str | None, options: EngineOptions, notify: No
     model = ModelInfo(resolved.name, resolved.repo, resolved.revision, str(resolved.path))
     warnings = resolved.warnings
     ctranslate2 = uses_ctranslate2(options.backend)
+    if notify is not None:
+        notify(f"loading the {role} {resolved.name or resolved.path} ({'CTranslate2' if ctranslate2 else 'torch'})")
     try:
         engine = _engine_class(role, ctranslate2)(resolved.path, options, weights=resolved.weights, notify=notify)
     except EngineUnsupportedError as exc:

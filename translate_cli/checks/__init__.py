@@ -50,7 +50,8 @@ def penalty(checks: Iterable[Check]) -> tuple[int, int, int]:
 
 
 def summary_line(checks: Sequence[Check]) -> str:
-    """One line for stderr: '3 checks flagged: numbers ×2 (sentences 4, 7), repetition (sentence 9)'."""
+    """One line for people (stderr): '3 checks flagged: numbers ×2 (sentences 5, 8), repetition (sentence 10)'.
+    Sentences are numbered from 1 here, as people count; `Check.sentence` (and JSON) index them from 0."""
     if not checks:
         return "no checks flagged"
     groups: dict[str, list[Check]] = {}
@@ -62,13 +63,12 @@ def summary_line(checks: Sequence[Check]) -> str:
         indexes = sorted({c.sentence for c in group if c.sentence is not None})
         where = []
         if indexes:
-            where.append(("sentence " if len(indexes) == 1 else "sentences ") + ", ".join(map(str, indexes)))
+            where.append(("sentence " if len(indexes) == 1 else "sentences ") + ", ".join(str(i + 1) for i in indexes))
         if any(c.sentence is None for c in group):
             where.append("brief")
         parts.append(f"{name}{count} ({'; '.join(where)})")
     noun = "check" if len(checks) == 1 else "checks"
     return f"{len(checks)} {noun} flagged: " + ", ".join(parts)
-
 
 
 def check_sentence(

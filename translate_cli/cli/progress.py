@@ -37,8 +37,8 @@ class Reporter:
         self._line_shown = True
 
     def notice(self, message: str) -> None:
-        """Something the user waits on (a one-time model conversion): shown on a terminal only."""
-        if self.live:
+        """Something the user waits on (loading a model, a one-time conversion), unless -q."""
+        if not self.quiet:
             self._clear()
             click.echo(f"brief: {message}", err=True)
             self._progress()

@@ -83,6 +83,7 @@ def translate(
     from ..writers import render
 
     environment = current_environment()
+    reporter = Reporter(0, quiet=quiet)  # from the start: the closing summary's time is the whole run's
     fmt = output_format(fmt, output)
     if not inputs:
         if sys.stdin is None or sys.stdin.isatty():
@@ -110,7 +111,7 @@ def translate(
         # One input: read and decode it before loading the model, so a bad input fails in milliseconds.
         batch.read_source(documents[0])
 
-    reporter = Reporter(len(documents), quiet=quiet)
+    reporter.total = len(documents)
     pipeline = load(options=options, notify=reporter.notice, load_engine=environment.load_engine)
     for warning in pipeline.load_warnings:  # about the run, not a document: said once
         reporter.warning(warning)
