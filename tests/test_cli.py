@@ -327,8 +327,7 @@ def test_the_closing_summary_times_the_whole_run(tmp_path, monkeypatch):
     # Issue 12 #15: the summary's time left out loading (and a first conversion) of the models.
     from fakes import fake_loader
 
-    from translate_cli.cli import Environment
-    from translate_cli.cli import progress
+    from translate_cli.cli import Environment, progress
 
     clock = [1000.0]
     monkeypatch.setattr(progress.time, "monotonic", lambda: clock[0])
@@ -343,3 +342,75 @@ def test_the_closing_summary_times_the_whole_run(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["translate", str(tmp_path), "--summarizer", "extractive", "-f", "jsonl"],
                                 obj=Environment(load_engine=slow, environ={}))
     assert result.stderr.splitlines()[-1] == "brief: 2 translated, 0 failed of 2 in 100.0s"
+
+
+ENGLISH_ARTICLE = ("The minister arrived in Paris on Monday to present the budget. “We have no choice,” said the "
+                   "minister, Antoine Mercier. The opposition promised hundreds of amendments to the text, which cuts "
+                   "spending on housing and schools.\n")
+FRENCH_ARTICLE = ("Le ministre est arrivé lundi à Paris pour présenter le budget. « Nous n'avons pas le choix », a "
+                  "déclaré le ministre. L'opposition a promis des centaines d'amendements au texte, qui réduit les "
+                  "dépenses pour le logement et les écoles.\n")
+
+
+def test_summarize_takes_the_inputs_and_outputs_translate_takes(runner, tmp_path):
+    # Issue 12 #13: summarize had no -o, --out-dir, directories or several files.
+    folder = tmp_path / "en"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ENGLISH_ARTICLE, encoding="utf-8")
+    (folder / "b.md").write_text(ENGLISH_ARTICLE.replace("Paris", "Lyon"), encoding="utf-8")
+    extractive = ["--summarizer", "extractive"]
+    out = tmp_path / "briefs"
+    result = runner.invoke(cli, ["summarize", str(folder), "--out-dir", str(out), *extractive])
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["a.brief.txt", "b.brief.txt"]
+    assert (out / "a.brief.txt").read_text(encoding="utf-8").startswith("Headline: The minister arrived in Paris")
+    assert "brief: 2 summarized, 0 failed of 2" in result.stderr
+    again = runner.invoke(cli, ["summarize", str(folder), "--out-dir", str(out), *extractive])
+    assert "2 skipped" in again.stderr
+    lines = runner.invoke(cli, ["summarize", str(folder / "a.txt"), str(folder / "b.md"), "-f", "jsonl",
+                                *extractive]).stdout.splitlines()
+    assert [json.loads(line)["source"] for line in lines] == [str(folder / "a.txt"), str(folder / "b.md")]
+    single = runner.invoke(cli, ["summarize", str(folder / "a.txt"), "-o", str(tmp_path / "a.json"), *extractive])
+    assert single.exit_code == 0 and json.loads((tmp_path / "a.json").read_text())["brief"]["method"] == "extractive"
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "x1", "text": ENGLISH_ARTICLE, "desk": "politics"}) + "\n", encoding="utf-8")
+    record = json.loads(runner.invoke(cli, ["summarize", str(feed), "--input-format", "jsonl", "-f", "jsonl",
+                                            *extractive]).stdout)
+    assert (record["id"], record["input"]) == ("x1", {"desk": "politics"})
+    stdin = runner.invoke(cli, ["summarize", *extractive], input=ENGLISH_ARTICLE.encode())
+    assert stdin.exit_code == 0 and stdin.stdout.startswith("Headline: ")
+
+
+def test_summarize_warns_when_the_text_is_not_english(runner):
+    result = runner.invoke(cli, ["summarize", "-", "--summarizer", "extractive", "-f", "json"],
+                           input=FRENCH_ARTICLE.encode())
+    assert result.exit_code == 0
+    warning = "-: the document looks French, not English (brief summarizes English; 'brief translate' takes French)"
+    assert f"brief: warning: {warning}" in result.stderr
+    assert warning in json.loads(result.stdout)["warnings"]
+    english = runner.invoke(cli, ["summarize", "-", "--summarizer", "extractive"], input=ENGLISH_ARTICLE.encode())
+    assert "looks" not in english.stderr
+
+
+def test_a_document_that_is_not_french_is_translated_with_a_warning_strict_counts(runner, fake, tmp_path):
+    # Issue 12 #14: English (or other) input was translated without a word, an English README in a folder too.
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "article.txt").write_text(FRENCH_ARTICLE, encoding="utf-8")
+    (folder / "README.md").write_text(ENGLISH_ARTICLE, encoding="utf-8")
+    result = runner.invoke(cli, ["translate", str(folder), "-f", "jsonl", "--retries", "0"])
+    assert result.exit_code == 0
+    warnings = [line for line in result.stderr.splitlines() if "looks" in line]
+    assert warnings == [f"brief: warning: {folder / 'README.md'}: the document looks English, not French (brief "
+                        "translates from French)"]
+    readme = json.loads(result.stdout.splitlines()[0])
+    assert readme["source"] == str(folder / "README.md")
+    assert {"check": "language", "severity": "warning", "sentence": None,
+            "detail": "the document looks English, not French"} in readme["checks"]
+    assert f"{folder / 'README.md'}: " in result.stderr and "language (document)" in result.stderr
+    strict = runner.invoke(cli, ["translate", str(folder / "README.md"), "--strict", "--no-brief"])
+    assert strict.exit_code == 4
+    german = runner.invoke(cli, ["translate", "-", "--no-brief"], input=(
+        "Der Minister ist am Montag in Paris angekommen, um den Haushalt vorzustellen. Die Opposition hat "
+        "Hunderte von Änderungen an dem Text angekündigt, der die Ausgaben für Wohnungen und Schulen kürzt.").encode())
+    assert "the document looks German, not French" in german.stderr

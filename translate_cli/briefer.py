@@ -3,16 +3,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
-from .checks import check_brief
+from .checks import check_brief, check_language
 from .engine import Decoding, EngineLoader, Notify, Summariser
-from .errors import ModelError, ModelNotFoundError
+from .errors import BriefError, ModelError, ModelNotFoundError
 from .options import EngineOptions
 from .quotes import QuoteStyle
+from .reading import Source
 from .result import EXTRACTIVE, BriefResult, ModelInfo, Result
 from .summary import result_from_english, summarise_result
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -44,10 +48,31 @@ class Briefer:
         decoding: Decoding = Decoding(),
         style: QuoteStyle = QuoteStyle.CURLY,
     ) -> BriefResult:
-        """The brief of an English article (no translation): its quotations are the ledger."""
+        """The brief of an English article (no translation): its quotations are the ledger. A text that is not
+        English is briefed all the same, with a warning."""
+        language = [f"{source}: {c.detail} (brief summarizes English; 'brief translate' takes French)"
+                    for c in check_language(text, "en")]
         brief = summarise_result(result_from_english(text, source=source), self.summariser, decoding)
-        return BriefResult(source, brief, {"summarizer": self.model}, (*warnings, *self.warnings, *brief.warnings),
-                           style)
+        return BriefResult(source, brief, {"summarizer": self.model},
+                           (*warnings, *self.warnings, *language, *brief.warnings), style)
+
+
+    def brief_many(
+        self,
+        items: Iterable[T],
+        prepare: Callable[[T], Source],
+        *,
+        decoding: Decoding = Decoding(),
+        style: QuoteStyle = QuoteStyle.CURLY,
+    ) -> Iterator[tuple[T, BriefResult | BriefError]]:
+        """The brief of each English document, in order; an input that cannot be read is yielded as its error."""
+        for item in items:
+            try:
+                source = prepare(item)
+                yield item, self.brief_english(source.text, source=source.name, warnings=source.warnings,
+                                               decoding=decoding, style=style)
+            except BriefError as exc:
+                yield item, exc
 
 
 def load_briefer(

@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .briefer import Briefer, load_briefer
+from .checks import check_language
 from .engine import CallLimits, EngineLoader, Notify, Summariser, Translator, as_summariser, as_translator
 from .errors import BriefError, InputError
 from .options import Options, resolve_options
 from .reading import Source, normalise, source_from_path
-from .result import ModelInfo, Result
+from .result import Check, ModelInfo, Result
 from .segment import Document, segment
 from .speakers import attribute_speakers
 from .translation import translate_documents
@@ -28,10 +29,11 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class _Prepared:
-    """One document in flight: where it came from, and its text segmented."""
+    """One document in flight: where it came from, its text segmented, and whether it is French at all."""
 
     source: Source
     document: Document
+    language: tuple[Check, ...]
 
 
 class Pipeline:
@@ -118,8 +120,9 @@ class Pipeline:
                 quotes=checked.assembled.quotes,
                 models=dict(self.models),
                 warnings=(*self.load_warnings, *work.source.warnings,
-                          *(f"{work.source.name}: {warning}" for warning in work.document.quotes.warnings)),
-                checks=checked.checks,
+                          *(f"{work.source.name}: {warning}" for warning in work.document.quotes.warnings),
+                          *(f"{work.source.name}: {c.detail} (brief translates from French)" for c in work.language)),
+                checks=(*work.language, *checked.checks),
                 quote_style=self.options.quotes,
             ))
             if self.briefer is not None:
@@ -131,7 +134,7 @@ def _prepare(source: Source) -> _Prepared:
     normalised = normalise(source.text)
     if not normalised.strip():
         raise InputError(f"{source.name}: empty input (no text to translate)")
-    return _Prepared(source, segment(normalised))
+    return _Prepared(source, segment(normalised), tuple(check_language(normalised, "fr")))
 
 
 def load(

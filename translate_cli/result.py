@@ -178,8 +178,19 @@ class BriefResult:
     models: Mapping[str, ModelInfo]
     warnings: tuple[str, ...] = ()
     quote_style: QuoteStyle = QuoteStyle.CURLY
+    record_id: str | None = None  # set for a JSON Lines input record: its "id"
+    record_fields: Mapping[str, Any] | None = None  # and its other fields, echoed under "input"
+
+    @property
+    def flagged(self) -> list[Check]:
+        """No fidelity checks run on a brief of English text (its quotations are checked inside the brief)."""
+        return []
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "brief": self.brief.to_dict(),
-                "models": {role: model.to_dict() for role, model in self.models.items()},
-                "warnings": list(self.warnings)}
+        data: dict[str, Any] = {} if self.record_id is None else {"id": self.record_id}
+        data |= {"source": self.source, "brief": self.brief.to_dict(),
+                 "models": {role: model.to_dict() for role, model in self.models.items()},
+                 "warnings": list(self.warnings)}
+        if self.record_id is not None:
+            data["input"] = dict(self.record_fields or {})
+        return data

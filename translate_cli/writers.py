@@ -43,7 +43,7 @@ def brief_markdown(brief: Brief, style: QuoteStyle = QuoteStyle.CURLY) -> str:
 def where(result: Result, check: Check) -> str:
     """Where a check points, for people: the brief, or the sentence numbered from 1 with its opening words."""
     if check.sentence is None:
-        return "brief"
+        return check.where or "brief"
     sentence = next((s for s in result.sentences if s.index == check.sentence), None)
     words = sentence.target.split() if sentence is not None else []
     opening = " ".join(words[:6]).strip("“”‘’«»\"") + (" …" if len(words) > 6 else "")
@@ -98,16 +98,21 @@ def write_brief_markdown(output: BriefResult, stream: TextIO) -> None:
 
 @dataclass(frozen=True)
 class Writer:
-    suffix: str  # an output file's name ends so: <stem><suffix> under --out-dir
+    suffix: str  # a translation's file under --out-dir: <stem><suffix>
+    brief_suffix: str  # a summary's (brief summarize)
     result: Callable[[Result, TextIO], None]
     brief: Callable[[BriefResult, TextIO], None]
 
+    def suffix_for(self, product: str) -> str:
+        """The file suffix of a "translation" or a "brief"."""
+        return self.brief_suffix if product == "brief" else self.suffix
+
 
 WRITERS: dict[str, Writer] = {
-    "text": Writer(".en.txt", write_text, write_brief_text),
-    "json": Writer(".en.json", write_json, write_json),
-    "jsonl": Writer(".en.jsonl", write_jsonl, write_jsonl),
-    "markdown": Writer(".en.md", write_markdown, write_brief_markdown),
+    "text": Writer(".en.txt", ".brief.txt", write_text, write_brief_text),
+    "json": Writer(".en.json", ".brief.json", write_json, write_json),
+    "jsonl": Writer(".en.jsonl", ".brief.jsonl", write_jsonl, write_jsonl),
+    "markdown": Writer(".en.md", ".brief.md", write_markdown, write_brief_markdown),
 }
 FORMATS = tuple(WRITERS)
 

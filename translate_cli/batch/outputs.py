@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
-from ..result import Result
+from ..result import BriefResult, Result
 from ..writers import WRITERS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -24,17 +24,19 @@ TMP_SUFFIX = ".brief-tmp"
 OUTCOMES = ".brief-outcomes.jsonl"  # in --out-dir: one line per output written, the last one for a path counts
 
 
-def output_path(item: BatchInput, out_dir: Path, fmt: str) -> Path:
-    return out_dir / item.relative.parent / (item.relative.name + WRITERS[fmt].suffix)
+def output_path(item: BatchInput, out_dir: Path, fmt: str, product: str = "translation") -> Path:
+    """Where `item`'s output goes under `out_dir`: its path there, with the suffix of `fmt` for `product`
+    ("translation": <stem>.en.txt; "brief": <stem>.brief.txt)."""
+    return out_dir / item.relative.parent / (item.relative.name + WRITERS[fmt].suffix_for(product))
 
 
-def check_outputs(inputs: Sequence[BatchInput], out_dir: Path, fmt: str) -> None:
+def check_outputs(inputs: Sequence[BatchInput], out_dir: Path, fmt: str, product: str = "translation") -> None:
     """Two inputs that would write the same file are a usage error, found before any work."""
     owners: dict[Path, BatchInput] = {}
     for item in inputs:
         if item.problem is not None:
             continue  # it fails when its turn comes and writes nothing
-        target = output_path(item, out_dir, fmt)
+        target = output_path(item, out_dir, fmt, product)
         if target in owners:
             raise UsageError(f"{owners[target].label} and {item.label} would both write {target}; translate them in "
                              "separate runs")
@@ -78,7 +80,7 @@ class Outcome:
     warnings: int
 
 
-def record_outcome(out_dir: Path, target: Path, result: Result) -> None:
+def record_outcome(out_dir: Path, target: Path, result: Result | BriefResult) -> None:
     """Append the outcome of `target` to the run's record (one short line: appends of it do not interleave)."""
     line = json.dumps({"output": target.relative_to(out_dir).as_posix(), "flagged": len(result.flagged),
                        "warnings": len(result.warnings)}, ensure_ascii=False) + "\n"

@@ -12,6 +12,7 @@ Checks, by name (severity):
     names       (warning)  a capitalised name or acronym of the source is missing (known exonyms and fuzzy forms pass)
     length      (warning)  the translation is far shorter or longer than the source (dropped or invented content)
     brief_numbers (error)  check_brief: a number of the brief occurs nowhere in the translation
+    language    (warning)  check_language: the document is not in the language brief expects (French)
 
 One root cause, one flag: a sentence flagged by coverage, echo or repetition is not checked for numbers, names or
 length (their flags would only be noise). `RETRYABLE` names the checks that different decoding may fix.
@@ -24,14 +25,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from ..language import NAMES, guess_language
 from ..result import Check, Result
 from .common import ERROR, HAS_WORD, RETRYABLE, SEVERITY
 from .names import check_names, document_names
 from .numbers import check_brief, check_numbers
 from .text import check_coverage, check_echo, check_length, check_repetition
 
-__all__ = ["RETRYABLE", "SEVERITY", "Check", "check_brief", "check_result", "check_sentence", "document_names",
-           "needs_retry", "penalty", "summary_line"]
+__all__ = ["RETRYABLE", "SEVERITY", "Check", "check_brief", "check_language", "check_result", "check_sentence",
+           "document_names", "needs_retry", "penalty", "summary_line"]
 
 
 def needs_retry(checks: Iterable[Check]) -> bool:
@@ -64,8 +66,7 @@ def summary_line(checks: Sequence[Check]) -> str:
         where = []
         if indexes:
             where.append(("sentence " if len(indexes) == 1 else "sentences ") + ", ".join(str(i + 1) for i in indexes))
-        if any(c.sentence is None for c in group):
-            where.append("brief")
+        where.extend(sorted({c.where or "brief" for c in group if c.sentence is None}))
         parts.append(f"{name}{count} ({'; '.join(where)})")
     noun = "check" if len(checks) == 1 else "checks"
     return f"{len(checks)} {noun} flagged: " + ", ".join(parts)
@@ -96,3 +97,12 @@ def check_result(result: Result) -> list[Check]:
         checks.extend(check_sentence(sentence.index, sentence.source, sentence.target, known_names=known))
     return checks
 
+
+
+def check_language(text: str, expected: str = "fr") -> list[Check]:
+    """A document whose language is clearly another than `expected` (a guess needs enough text: see language.py)."""
+    guess = guess_language(text)
+    if guess is None or guess == expected:
+        return []
+    return [Check("language", SEVERITY["language"], None,
+                  f"the document looks {NAMES[guess]}, not {NAMES[expected]}", where="document")]

@@ -17,6 +17,7 @@ SEVERITY: dict[str, Severity] = {
     "names": WARNING,
     "length": WARNING,
     "brief_numbers": ERROR,
+    "language": WARNING,
 }
 RETRYABLE = frozenset({"repetition", "echo", "length", "coverage"})
 

@@ -10,8 +10,9 @@ import click
 
 
 class Reporter:
-    def __init__(self, total: int, *, quiet: bool = False) -> None:
+    def __init__(self, total: int, *, quiet: bool = False, verb: str = "translated") -> None:
         self.total = total
+        self.verb = verb  # what the summary says was done to each document
         self.quiet = quiet
         self.live = not quiet and sys.stderr is not None and sys.stderr.isatty()
         self.color = self.live and not os.environ.get("NO_COLOR")
@@ -56,7 +57,7 @@ class Reporter:
         self.failed += 1
         self._progress()
 
-    def translated(self, sentences: int) -> None:
+    def finished(self, sentences: int) -> None:
         self.done += 1
         self.sentences += sentences
         self._progress()
@@ -73,7 +74,7 @@ class Reporter:
         self._clear()
         if not (always or self.failed or self.skipped) or (self.quiet and not self.failed):
             return
-        parts = [f"{self.done} translated", f"{self.failed} failed"]
+        parts = [f"{self.done} {self.verb}", f"{self.failed} failed"]
         if self.skipped:
             parts.append(f"{self.skipped} skipped (output exists; --overwrite redoes them)")
         elapsed = time.monotonic() - self.started

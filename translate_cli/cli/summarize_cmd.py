@@ -1,24 +1,38 @@
-"""`brief summarize`: the brief of an English text (no translation)."""
+"""`brief summarize`: the brief of English articles (no translation), one or many, to stdout or to files."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import click
 
-from ..errors import UsageError
+from ..errors import ExitStatus
 from .environment import current_environment
-from .options import HELP, debug_option, device_option, engine_options, quotes_option, summarizer_option
-from .output import emit
+from .options import (
+    FORMATS,
+    HELP,
+    debug_option,
+    device_option,
+    engine_options,
+    output_format,
+    quotes_option,
+    summarizer_option,
+)
 from .progress import Reporter
+from .runs import plan_inputs, report
 
 
 @click.command("summarize", context_settings=HELP,
                short_help="Brief an English article: headline, summary, key quotes.")
-@click.argument("file", required=False, metavar="[FILE]")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
-              show_default=True, help="Output format.")
+@click.argument("inputs", nargs=-1, metavar="[INPUT]...")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS),
+              help="Output format [default: from -o's extension (.json, .jsonl, .md, .txt), else text].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (one input only).")
+@click.option("--out-dir", type=click.Path(file_okay=False),
+              help="Write one file per input here, mirroring the input tree (<stem>.brief.txt|json|jsonl|md).")
+@click.option("--glob", "globs", multiple=True, help="File patterns for directory inputs [default: *.txt, *.md].")
+@click.option("--input-format", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
+              help="jsonl: each line is {\"id\": …, \"text\": …}; other fields are echoed under \"input\".")
+@click.option("--overwrite", is_flag=True, help="Redo inputs whose output already exists in --out-dir.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first input that fails.")
 @summarizer_option
 @device_option
 @engine_options
@@ -27,34 +41,48 @@ from .progress import Reporter
 @quotes_option("Quotation marks around key quotes [default: curly].")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
 @debug_option
-def summarize(file: str | None, fmt: str, quiet: bool, max_new_tokens: int | None, **settings: object) -> None:
-    """Brief an English article (FILE, or '-' / piped stdin): headline, summary and key quotes.
+def summarize(
+    inputs: tuple[str, ...],
+    fmt: str | None,
+    output: str | None,
+    out_dir: str | None,
+    globs: tuple[str, ...],
+    input_format: str,
+    overwrite: bool,
+    fail_fast: bool,
+    quiet: bool,
+    max_new_tokens: int | None,
+    **settings: object,
+) -> int:
+    """Brief English articles: headline, summary and key quotes, every quotation verbatim from the article.
 
-    Every quotation in the brief is verbatim from the article.
+    INPUT is a file, a directory (searched recursively), or '-' for stdin; with no INPUT, piped stdin is read.
+    A text that is not English is briefed with a warning ('brief translate' takes French).
     """
-    from ..batch import BatchInput, read_source
+    from .. import batch
     from ..briefer import load_briefer
     from ..engine import Decoding, LengthCap
     from ..options import resolve_options
     from ..writers import render
-    from .translate_cmd import read_stdin
 
     environment = current_environment()
+    reporter = Reporter(0, quiet=quiet, verb="summarized")
+    fmt = output_format(fmt, output)
     options = resolve_options(settings, environ=environment.environ)
-    if file is None and (sys.stdin is None or sys.stdin.isatty()):
-        raise click.UsageError("no input: give a FILE, or '-' / pipe text on stdin")
-    if file in (None, "-"):
-        source = read_source(BatchInput("-", Path("stdin"), data=read_stdin()))
-    else:
-        if not Path(file).is_file():
-            raise UsageError(f"no such file: {file}")
-        source = read_source(BatchInput(file, Path(file), path=Path(file)))
-    reporter = Reporter(1, quiet=quiet)
+    plan = plan_inputs(inputs, fmt=fmt, output=output, out_dir=out_dir, globs=globs, input_format=input_format,
+                       product="brief")
+    reporter.total = len(plan.documents)
     briefer = load_briefer(options.summarizer, options.engine, notify=reporter.notice,
                            load_engine=environment.load_engine)
-    decoding = Decoding(length_cap=LengthCap.fixed(max_new_tokens) if max_new_tokens else None)
-    output = briefer.brief_english(source.text, source=source.name, warnings=source.warnings, decoding=decoding,
-                                   style=options.quotes)
-    for warning in output.warnings:
+    for warning in briefer.warnings:  # about the run, not a document: said once
         reporter.warning(warning)
-    emit(render(fmt, output))
+    decoding = Decoding(length_cap=LengthCap.fixed(max_new_tokens) if max_new_tokens else None)
+
+    def process(documents, prepare):
+        return briefer.brief_many(documents, prepare, decoding=decoding, style=options.quotes)
+
+    items = batch.run_process(process, plan.documents, render=lambda result: render(fmt, result),
+                              out_dir=plan.out_dir, fmt=fmt, product="brief", overwrite=overwrite,
+                              fail_fast=fail_fast or not plan.several)
+    report(items, plan, reporter, briefer.warnings)
+    return ExitStatus.INPUT_ERROR if reporter.failed else ExitStatus.SUCCESS

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
-
 import click
 
-from ..errors import ExitStatus, UsageError, describe_error
+from ..errors import ExitStatus
 from .environment import current_environment
 from .options import (
     FORMATS,
@@ -20,8 +16,8 @@ from .options import (
     quotes_option,
     summarizer_option,
 )
-from .output import emit
 from .progress import Reporter
+from .runs import plan_inputs, report
 
 
 @click.command(context_settings=HELP, short_help="Translate French articles into English, quotations intact.")
@@ -77,7 +73,6 @@ def translate(
     summary go to stderr.
     """
     from .. import batch
-    from ..checks import summary_line
     from ..options import resolve_options
     from ..pipeline import load
     from ..writers import render
@@ -85,86 +80,16 @@ def translate(
     environment = current_environment()
     reporter = Reporter(0, quiet=quiet)  # from the start: the closing summary's time is the whole run's
     fmt = output_format(fmt, output)
-    if not inputs:
-        if sys.stdin is None or sys.stdin.isatty():
-            raise click.UsageError("no input: give a FILE or directory, or '-' / pipe text on stdin")
-        inputs = ("-",)
-    if inputs.count("-") > 1:
-        raise UsageError("'-' (stdin) can be given only once")
     options = resolve_options(settings, environ=environment.environ)  # bad settings fail before any input is read
-    target_dir = Path(out_dir) if out_dir else None
-    stdin = read_stdin() if "-" in inputs else None
-    documents = batch.discover(
-        inputs, globs=globs or batch.DEFAULT_GLOBS, input_format=input_format, out_dir=target_dir, stdin=stdin
-    )
-    several = len(documents) != 1 or input_format == "jsonl" or any(Path(p).is_dir() for p in inputs if p != "-")
-    if not documents:
-        raise UsageError("no input files found (directories are searched for --glob patterns, default *.txt *.md)")
-    if output and several:
-        raise UsageError("-o/--output takes one input; use --out-dir for several")
-    if several and not target_dir and fmt == "json":
-        raise UsageError("--format json prints one document; use --format jsonl for several (or --out-dir)")
-    if target_dir:
-        batch.check_outputs(documents, target_dir, fmt)
-        batch.remove_stale_temporaries(target_dir)
-    if not several:
-        # One input: read and decode it before loading the model, so a bad input fails in milliseconds.
-        batch.read_source(documents[0])
-
-    reporter.total = len(documents)
+    plan = plan_inputs(inputs, fmt=fmt, output=output, out_dir=out_dir, globs=globs, input_format=input_format,
+                       product="translation")
+    reporter.total = len(plan.documents)
     pipeline = load(options=options, notify=reporter.notice, load_engine=environment.load_engine)
     for warning in pipeline.load_warnings:  # about the run, not a document: said once
         reporter.warning(warning)
-    flagged_any = False
-    for item in batch.run(
-        pipeline,
-        documents,
-        render=lambda result: render(fmt, result),
-        out_dir=target_dir,
-        fmt=fmt,
-        overwrite=overwrite,
-        fail_fast=fail_fast or not several,
-    ):
-        if item.skipped:
-            reporter.skip(f"{item.input.label}: {item.output} exists (--overwrite redoes it)")
-            if item.recorded is None:
-                reporter.warning(f"{item.output}: no record of its checks (written by an older brief); "
-                                 "--strict does not count it")
-            flagged_any = flagged_any or bool(item.recorded and item.recorded.flagged)
-            continue
-        if item.error is not None:
-            reporter.error(str(item.error))
-            if fmt == "jsonl" and not target_dir:  # a record in its place, so that tools can join by id
-                record = batch.failure_record(item.input, describe_error(item.error).to_dict())
-                emit(json.dumps(record, ensure_ascii=False) + "\n")
-            continue
-        result = item.result
-        assert result is not None
-        for warning in result.warnings:
-            if warning not in pipeline.load_warnings:
-                reporter.warning(warning)
-        if result.flagged:
-            flagged_any = True
-            reporter.warning(f"{item.input.label}: {summary_line(result.flagged)}")
-        reporter.translated(len(result.sentences))
-        if target_dir:
-            continue
-        text = render(fmt, result)
-        if output:
-            batch.write_atomically(Path(output), text)
-            continue
-        if several and fmt in ("text", "markdown"):
-            header = f"==> {result.source if result.record_id is None else result.record_id} <==\n"
-            text = ("\n" if reporter.done > 1 else "") + header + text
-        emit(text)
-    reporter.summary(always=several)
+    items = batch.run(pipeline, plan.documents, render=lambda result: render(fmt, result), out_dir=plan.out_dir,
+                      fmt=fmt, overwrite=overwrite, fail_fast=fail_fast or not plan.several)
+    flagged_any = report(items, plan, reporter, pipeline.load_warnings)
     if reporter.failed:
         return ExitStatus.INPUT_ERROR
     return ExitStatus.CHECKS_FAILED if strict and flagged_any else ExitStatus.SUCCESS
-
-
-def read_stdin() -> bytes:
-    stream = sys.stdin
-    if stream is None:
-        return b""
-    return stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode("utf-8")
