@@ -151,7 +151,7 @@ def test_shipped_lock_parses() -> None:
                                                "b4a9a384c2ec68a224bbd2ee3fd5df0c71ca5b1b")
     assert [f.name for f in m.wanted_files(mt)][-1] == "pytorch_model.bin"
     bart = lock.models["distilbart-cnn-12-6"]
-    assert bart.revision == "main"
+    assert bart.revision == "a4f8f3ea906ed274767e9906dbaede7531d660ff"  # issue 12 #17: a full commit, not main
     assert {f.name for f in bart.files if f.optional} == {"generation_config.json"}
 
 
