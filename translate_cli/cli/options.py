@@ -84,3 +84,30 @@ def output_format(fmt: str | None, output: str | None) -> str:
     if fmt and implied and fmt != implied:
         raise click.UsageError(f"-o {output} names {implied} output but --format is {fmt}: drop one of them")
     return fmt or implied or "text"
+
+
+def batch_options(suffixes: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """INPUT... and the input and output options of every command that runs a batch (translate, summarize);
+    `suffixes` names its --out-dir files."""
+    options = (
+        click.argument("inputs", nargs=-1, metavar="[INPUT]..."),
+        click.option("-f", "--format", "fmt", type=click.Choice(FORMATS),
+                     help="Output format (jsonl: one compact JSON object per line, for several documents) "
+                          "[default: from -o's extension (.json, .jsonl, .md, .txt), else text]."),
+        click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (one input only)."),
+        click.option("--out-dir", type=click.Path(file_okay=False),
+                     help=f"Write one file per input here, mirroring the input tree ({suffixes})."),
+        click.option("--glob", "globs", multiple=True,
+                     help="File patterns for directory inputs [default: *.txt, *.md]."),
+        click.option("--input-format", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
+                     help='jsonl: each line is {"id": …, "text": …}; other fields are echoed under "input".'),
+        click.option("--overwrite", is_flag=True, help="Redo inputs whose output already exists in --out-dir."),
+        click.option("--fail-fast", is_flag=True, help="Stop at the first input that fails."),
+    )
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate

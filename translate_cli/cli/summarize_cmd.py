@@ -7,8 +7,8 @@ import click
 from ..errors import ExitStatus
 from .environment import current_environment
 from .options import (
-    FORMATS,
     HELP,
+    batch_options,
     debug_option,
     device_option,
     engine_options,
@@ -22,17 +22,7 @@ from .runs import plan_inputs, report
 
 @click.command("summarize", context_settings=HELP,
                short_help="Brief an English article: headline, summary, key quotes.")
-@click.argument("inputs", nargs=-1, metavar="[INPUT]...")
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS),
-              help="Output format [default: from -o's extension (.json, .jsonl, .md, .txt), else text].")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (one input only).")
-@click.option("--out-dir", type=click.Path(file_okay=False),
-              help="Write one file per input here, mirroring the input tree (<stem>.brief.txt|json|jsonl|md).")
-@click.option("--glob", "globs", multiple=True, help="File patterns for directory inputs [default: *.txt, *.md].")
-@click.option("--input-format", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
-              help="jsonl: each line is {\"id\": …, \"text\": …}; other fields are echoed under \"input\".")
-@click.option("--overwrite", is_flag=True, help="Redo inputs whose output already exists in --out-dir.")
-@click.option("--fail-fast", is_flag=True, help="Stop at the first input that fails.")
+@batch_options("<stem>.brief.txt|json|jsonl|md")
 @summarizer_option
 @device_option
 @engine_options
