@@ -219,6 +219,14 @@ ACCEPTED = [
     ("l'article 49.3", ["Article 49.3"]),
     ("le 2e tour", ["the second round", "the 2nd round"]),
     ("10 ans", ["ten years", "10 years"]),
+    # issue 13: French news writes thousands with a comma too; decades, durations, halves and 'milles'
+    ("45,000 habitants", ["45,000 inhabitants", "45.000 inhabitants"]),
+    ("au début des années 1970", ["in the early 1970s", "in the early 70s", "in the early '70s"]),
+    ("un trajet de 2h30", ["a 2.5-hour journey", "a two and a half hour journey"]),
+    ("3 millions et demi de visiteurs", ["3.5 million visitors", "three and a half million visitors"]),
+    ("entre 40 et 60 milles dollars", ["between 40,000 and 60,000 dollars", "between 40 and 60 thousand dollars"]),
+    ("entre 12 et 16 millions", ["between 12 and 16 million", "between 12 million and 16 million"]),
+    ("230,5 milles", ["230,500", "230.5 thousand"]),
 ]
 
 
@@ -239,6 +247,10 @@ def test_numbers_in_accepted_english_forms_pass(french, english):
         ("12 000", "1,200"),
         ("200 M€", "€200,000"),
         ("fin 2023", "late 2024"),
+        ("45,000 habitants", "46,000 inhabitants"),
+        ("au début des années 1970", "in the early 60s"),
+        ("un trajet de 2h30", "a 3.5-hour journey"),
+        ("3 millions et demi de visiteurs", "3 million visitors"),
     ],
 )
 def test_wrong_numbers_are_flagged(french, english):
@@ -265,6 +277,12 @@ def test_wrong_numbers_are_flagged(french, english):
         ("Le déficit atteint 5 % du PIB, selon Bercy.", "The deficit reaches 5% of GDP, according to Bercy."),
         ("Les Maliens et les Français ont voté.", "Malians and the French voted."),
         ("Abdoulaye Diop a rencontré la presse.", "Abdoulaye Diop met the press."),
+        # issue 13: names of letters and digits, acronyms whose letters English reorders
+        ("Le SUV X5 et la berline A4 sont rappelés.", "The X5 SUV and the A4 saloon are recalled."),
+        ("Un accident a coupé l'autoroute A13 jeudi.", "An accident closed the A13 motorway on Thursday."),
+        ("Le dépistage du VIH progresse, selon l'OMS.", "HIV testing is rising, according to WHO."),
+        ("La CIJ a rendu son avis.", "The ICJ has given its opinion."),
+        ("L'ADN du suspect a été retrouvé.", "The suspect's DNA was found."),
     ],
 )
 def test_names_in_their_english_forms_pass(french, english):
@@ -275,6 +293,18 @@ def test_a_dropped_name_is_flagged():
     flags = check_sentence(4, FRENCH[4], ENGLISH[4].replace("capture of Kidal", "capture of the town"), known_names=KNOWN)
     assert [c.check for c in flags] == ["names"]
     assert "Kidal" in flags[0].detail and flags[0].severity == "warning"
+
+
+@pytest.mark.parametrize(
+    "french, english",
+    [
+        ("Un accident a coupé l'autoroute A13 jeudi.", "An accident closed the A31 motorway on Thursday."),
+        ("La CIJ a rendu son avis.", "The ECHR has given its opinion."),
+        ("Le dépistage du VIH progresse.", "Testing for the virus is rising."),
+    ],
+)
+def test_changed_codes_and_acronyms_are_flagged(french, english):
+    assert [c.check for c in check_sentence(0, french, english)] == ["names"]
 
 
 def test_a_sentence_initial_name_is_checked_when_the_article_names_it_elsewhere():

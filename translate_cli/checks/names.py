@@ -175,8 +175,26 @@ def _similar(name: str, word: str) -> bool:
     return shorter >= 4 and _edit_distance_at_most(name, word, 1)
 
 
+_TOKEN = re.compile(r"[^\W_]+")  # letters and digits: A6, M83
+_ACRONYM = re.compile(r"\b[A-Z]{2,}s?\b")
+
+
+def _same_acronym(french: str, english: str) -> bool:
+    """VIH ~ HIV, CIJ ~ ICJ, ONUSIDA ~ UNAIDS: English reorders an acronym's letters (folded, both)."""
+    shorter, longer = sorted((french, english), key=len)
+    pool = list(longer)
+    shared = 0
+    for letter in shorter:
+        if letter in pool:
+            pool.remove(letter)
+            shared += 1
+    return shared == len(shorter) and len(longer) - len(shorter) <= 1
+
+
 class _EnglishWords:
     def __init__(self, target: str) -> None:
+        self.tokens = set(_TOKEN.findall(fold(target)))
+        self.acronyms = [fold(a.rstrip("s")) for a in _ACRONYM.findall(target)]
         words = WORD.findall(fold(target))
         self.words = set(words)
         self.words.update(w[:-1] for w in words if len(w) > 3 and w.endswith("s"))
@@ -185,8 +203,10 @@ class _EnglishWords:
         for word in self.words:
             self.by_initial.setdefault(word[0], []).append(word)
 
-    def has(self, folded: str) -> bool:
-        if folded in self.words or (folded.endswith("s") and folded[:-1] in self.words):
+    def has(self, folded: str, acronym: bool = False) -> bool:
+        if folded in self.words or (folded.endswith("s") and folded[:-1] in self.words) or folded in self.tokens:
+            return True
+        if acronym and any(_same_acronym(folded, a) for a in self.acronyms):
             return True
         alternatives = _NAME_TABLE.get(folded)
         if alternatives and any(f" {alt} " in self.joined for alt in alternatives):
@@ -197,7 +217,7 @@ class _EnglishWords:
 def _name_survives(word: str, english: _EnglishWords) -> bool:
     folded = fold(word)
     if "-" not in folded:
-        return english.has(folded)
+        return english.has(folded, _is_acronym(word))
     compound = folded.replace("-", " ")
     if compound in _NAME_TABLE and english.has(compound):
         return True

@@ -16,7 +16,7 @@ _SCALE = {
     "milliard": 10**9, "milliards": 10**9, "md": 10**9, "mds": 10**9, "mrd": 10**9, "mrds": 10**9,
     "billion": 10**9, "billions": 10**9, "bn": 10**9, "bln": 10**9,
     "trillion": 10**12, "trillions": 10**12, "tn": 10**12,
-    "mille": 10**3, "thousand": 10**3, "thousands": 10**3, "k": 10**3, "hundred": 100,
+    "mille": 10**3, "milles": 10**3, "thousand": 10**3, "thousands": 10**3, "k": 10**3, "hundred": 100,
 }
 _FR_SCALE = dict(_SCALE, billion=10**12, billions=10**12)  # a French billion is an English trillion
 
@@ -39,8 +39,8 @@ _FR_NUMBER = re.compile(
     | (?P<hour>[0-2]?\d)[{_SPACE_CHARS}]?(?:h|heures?)(?:[{_SPACE_CHARS}]?(?P<minute>[0-5]\d))?(?!\w)
     | (?P<num>(?:\d{{1,3}}(?:[{_SPACE_CHARS}]\d{{3}})+(?!\d)|\d+)(?:[.,]\d+)*)
       (?:er|re|e|ème|eme|nde?|ᵉ)?(?!\w)
-      (?:[{_SPACE_CHARS}]?(?P<scale>millions?|milliards?|billions?|mille|Mds?|Mrds?|M(?=[{_SPACE_CHARS}]?[€$£])
-                                 |k(?=[{_SPACE_CHARS}]?[€$£]))(?!\w))?
+      (?:[{_SPACE_CHARS}]?(?P<scale>millions?|milliards?|billions?|milles?|Mds?|Mrds?|M(?=[{_SPACE_CHARS}]?[€$£])
+                                 |k(?=[{_SPACE_CHARS}]?[€$£]))(?!\w)(?P<half>[{_SPACE_CHARS}]et[{_SPACE_CHARS}]demie?\b)?)?
       (?:[{_SPACE_CHARS}]?[€$£%])?
     )""",
     re.X,
@@ -94,6 +94,8 @@ def _fr_values(text: str) -> set[Decimal]:
     if "," in text and "." not in text:
         if text.count(",") == 1:
             values.add(Decimal(text.replace(",", ".")))
+            if re.fullmatch(r"[1-9]\d{0,2},\d{3}", text):  # '80,000 âmes': thousands written the English way
+                values.add(Decimal(text.replace(",", "")))
         else:  # 1,234,567 written the English way
             values.add(Decimal(text.replace(",", "")))
     elif "." in text:
@@ -110,6 +112,10 @@ def _fr_values(text: str) -> set[Decimal]:
     return values
 
 
+_RANGE = re.compile(rf"[{_SPACE_CHARS}]*(?:et|à|ou|-|–)[{_SPACE_CHARS}]*")
+_DECADE = re.compile(rf"\bann[ée]es[{_SPACE_CHARS}]$", re.I)
+
+
 @dataclass(frozen=True)
 class _Mention:
     text: str  # as written in the source
@@ -120,20 +126,31 @@ class _Mention:
 def french_numbers(source: str) -> list[_Mention]:
     """Every number, amount, percentage, time and day-month date of a French text."""
     mentions = []
-    for match in _FR_NUMBER.finditer(source):
+    matches = list(_FR_NUMBER.finditer(source))
+    for position, match in enumerate(matches):
         if match["month"]:
             mentions.append(_Mention(match[0], "date", frozenset({(_FR_MONTHS[match["month"].lower()],
                                                                    int(match["day"]))})))
         elif match["hour"]:
             hour, minute = int(match["hour"]), int(match["minute"] or 0)
             if hour <= 24:
-                mentions.append(_Mention(match[0], "time", frozenset({(hour % 24, minute)})))
+                # '1h30' may be a duration too: 1.5 hours
+                duration = {Decimal(hour) + Decimal(minute) / 60} if minute in (15, 30, 45) else set()
+                mentions.append(_Mention(match[0], "time", frozenset({(hour % 24, minute), *duration})))
             else:  # '30 h' is not a time: a duration, or a number
                 mentions.append(_Mention(match[0], "number", frozenset({Decimal(hour)})))
         else:
             scale = _FR_SCALE.get((match["scale"] or "").lower(), 1)
-            values = frozenset(value * scale for value in _fr_values(match["num"]))
-            mentions.append(_Mention(match[0], "number", values))
+            scales = {scale}
+            following = matches[position + 1] if position + 1 < len(matches) else None
+            if scale == 1 and following is not None and following["scale"] and _RANGE.fullmatch(
+                    source, match.end(), following.start()):  # 'entre 12 et 16 milles' → 12 to 16 thousand, 12,000
+                scales.add(_FR_SCALE[following["scale"].lower()])
+            half = Decimal("0.5") if match["half"] else 0  # '2 millions et demi' → 2.5 million
+            values = {(value + half) * each for value in _fr_values(match["num"]) for each in scales}
+            if _DECADE.search(source, 0, match.start()) and re.fullmatch(r"1\d\d0|20[0-2]0", match["num"]):
+                values.add(Decimal(match["num"][2:]))  # 'les années 1980' → the 80s, the '80s
+            mentions.append(_Mention(match[0], "number", frozenset(values)))
     return mentions
 
 
@@ -230,9 +247,16 @@ def _number_found(mention: _Mention, english: _EnglishNumbers) -> bool:
     if mention.kind == "number":
         return not mention.values.isdisjoint(english.values)
     if mention.kind == "time":
-        [(hour, minute)] = mention.values
-        # '19 h' may be a time (7 pm) or a duration (19 hours); '4 h' usually is a duration
-        return (hour, minute) in english.times or (minute == 0 and Decimal(hour) in english.values)
+        # '19 h' may be a time (7 pm) or a duration (19 hours); '4 h' usually is a duration; '1h30' 1.5 hours
+        for key in mention.values:
+            if isinstance(key, Decimal):
+                if key in english.values:
+                    return True
+                continue
+            hour, minute = key
+            if (hour, minute) in english.times or (minute == 0 and Decimal(hour) in english.values):
+                return True
+        return False
     [(month, day)] = mention.values
     return month in english.months and Decimal(day) in english.values
 
