@@ -283,6 +283,9 @@ def test_wrong_numbers_are_flagged(french, english):
         ("Le dépistage du VIH progresse, selon l'OMS.", "HIV testing is rising, according to WHO."),
         ("La CIJ a rendu son avis.", "The ICJ has given its opinion."),
         ("L'ADN du suspect a été retrouvé.", "The suspect's DNA was found."),
+        # feminine titles and words of address are no names
+        ("Selon la Dre Anne Roy, l'essai est concluant.", "According to Dr Anne Roy, the trial is conclusive."),
+        ("Il a salué Monsieur Paul Girard.", "He greeted Mr Paul Girard."),
     ],
 )
 def test_names_in_their_english_forms_pass(french, english):

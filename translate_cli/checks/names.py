@@ -69,7 +69,7 @@ _NOT_NAMES = frozenset(
     form
     for w in """le la les l un une des du de d et ou en au aux à a ce cet cette ces son sa ses leur leurs mon ma mes
     notre nos votre vos il elle ils elles on nous vous je tu y qu que qui quoi dont où si mais donc car ni
-    m mm mme mmes mlle mlles dr drs pr me mgr st ste cie
+    m mm mme mmes mlle mlles dr dre drs pr pre me mgr st ste cie monsieur madame mademoiselle messieurs mesdames
     lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin juillet août septembre
     octobre novembre décembre""".split()
     for form in (w, fold(w))
@@ -78,7 +78,7 @@ _NOT_NAMES = frozenset(
 _DETERMINERS = frozenset(fold(w) for w in "le la les l un une des du d au aux ce cet cette ces son sa ses".split())
 # Abbreviations whose full stop does not end a sentence: "M. Antoine Mercier", "p. ex. les Maldives".
 _ABBREVIATIONS = frozenset(
-    "m mm mme mmes mlle dr pr me mgr st ste ex etc av apr cf env art vol no nº p pp chap".split()
+    "m mm mme mmes mlle dr dre pr pre me mgr st ste ex etc av apr cf env art vol no nº p pp chap".split()
 )
 _ROMAN = re.compile(r"[IVXLCDM]+(?:e|er|ème|eme)?")
 _NAME_TOKEN = re.compile(r"[^\W\d_][\w]*(?:-[\w]+)*")
