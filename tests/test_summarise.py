@@ -18,10 +18,11 @@ from translate_cli.errors import ModelNotFoundError
 from translate_cli.options import EngineOptions, Options
 from translate_cli.quotes import quoted_spans
 from translate_cli.result import Brief, ModelInfo
-from translate_cli.speakers import attribute_speakers, speaker_for
+from translate_cli.speakers import attribute_speakers, english_spelling, speaker_for
 from translate_cli.summary import result_from_english, summarise_result
 from translate_cli.summary.chunks import plan_chunks, split_long
 from translate_cli.summary.headline import headline_from
+from translate_cli.summary.key_quotes import key_quotes
 from translate_cli.summary.quote_guard import check_quotes, ledger_wordings
 
 CPU = EngineOptions(device="cpu")
@@ -328,6 +329,20 @@ def test_extractive_brief_of_the_test_article(article):
     _extractive_is_verbatim(article, brief)
     assert brief.summary.startswith("Malian Foreign Minister Abdoulaye Diop met")
     assert {q.speaker for q in brief.quotes} >= {"Abdoulaye Diop"}
+
+
+def test_brief_speakers_are_spelt_as_the_translation_spells_them(article):
+    # issue 13: the French source says « Sergueï Lavrov », the fake translation "Sergei Lavrov"
+    assert "Sergei Lavrov" in article.translation and "Sergueï" not in article.translation
+    attributed = attribute_speakers(article)
+    assert "Sergueï Lavrov" in {q.speaker for q in attributed.quotes}  # the ledger keeps the French form
+    chosen, _ = key_quotes(attributed, limit=5)
+    speakers = {q.speaker for q in chosen}
+    assert "Sergei Lavrov" in speakers and "Sergueï Lavrov" not in speakers
+    assert english_spelling("Abdoulaye Diop", article.translation) == "Abdoulaye Diop"
+    assert english_spelling("Jean Inconnu", article.translation) == "Jean Inconnu"  # not in it: the French form
+    assert english_spelling("Jean Dupont", "JEAN DUPONT SAID SO.") == "Jean Dupont"  # capitals only: French casing
+    assert english_spelling("Jean-Luc Mélenchon", "said Jean-Luc Melenchon.") == "Jean-Luc Melenchon"
 
 
 def test_headline_trims_by_deletion_and_never_inside_a_quote():

@@ -7,6 +7,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from .checks.common import fold
+from .checks.names import similar_spelling
 from .quotes import mask_quotes, quoted_spans
 from .result import QuoteResult, Result
 
@@ -223,3 +225,24 @@ def attribute_speakers(result: Result) -> Result:
     quotes = tuple(q if q.speaker else replace(q, speaker=speaker_for(result, q, known)) for q in result.quotes)
     return replace(result, quotes=quotes)
 
+
+
+_ENGLISH_NAME = re.compile(r"[A-Z][\w'’-]*")
+
+
+def english_spelling(name: str, translation: str) -> str:
+    """`name` as the translation spells it: 'Sergueï Lavrov' → 'Sergei Lavrov' where the English says so; the
+    French form when the translation has no run of words that spell each of its words alike."""
+    parts = name.split()
+    if not parts or name in translation:
+        return name
+    words = list(_ENGLISH_NAME.finditer(translation))
+    for i in range(len(words) - len(parts) + 1):
+        run = words[i: i + len(parts)]
+        if translation[run[0].start(): run[-1].end()].count(" ") != len(parts) - 1:
+            continue  # the words must follow one another
+        if all(fold(p) == fold(w[0]) or similar_spelling(fold(p), fold(w[0])) for p, w in zip(parts, run)):
+            if all(p.lower() == w[0].lower() for p, w in zip(parts, run)):
+                return name  # the same name in capitals (a shouted line): the French casing reads better
+            return translation[run[0].start(): run[-1].end()]
+    return name

@@ -158,7 +158,7 @@ def _edit_distance_at_most(a: str, b: str, limit: int) -> bool:
     return previous[-1] <= limit
 
 
-def _similar(name: str, word: str) -> bool:
+def similar_spelling(name: str, word: str) -> bool:
     """Sergueï ~ Sergei, Russes ~ Russians, Maliens ~ Malians, Mélenchon ~ Melenchon (both folded)."""
     if name[0] != word[0] or len(word) < 3:
         return False
@@ -211,7 +211,7 @@ class _EnglishWords:
         alternatives = _NAME_TABLE.get(folded)
         if alternatives and any(f" {alt} " in self.joined for alt in alternatives):
             return True
-        return any(_similar(folded, word) for word in self.by_initial.get(folded[0], ()))
+        return any(similar_spelling(folded, word) for word in self.by_initial.get(folded[0], ()))
 
 
 def _name_survives(word: str, english: _EnglishWords) -> bool:

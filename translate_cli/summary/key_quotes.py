@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..result import Check, KeyQuote, Result
-from ..speakers import known_names, speaker_for
+from ..speakers import english_spelling, known_names, speaker_for
 from .quote_guard import decision, trim
 from .text import content_words, words
 
@@ -45,5 +45,7 @@ def key_quotes(result: Result, known: dict[str, str] | None = None, limit: int =
         chosen.append(best)
     chosen.sort(key=lambda c: c[1])
     used = {c[2] for c in chosen}
-    return [KeyQuote(c[2], c[3]) for c in chosen], [c for c in checks if c.detail in used]
+    # the brief is English: a speaker as the translation spells the name (the ledger keeps the French form)
+    quotes = [KeyQuote(c[2], c[3] and english_spelling(c[3], result.translation)) for c in chosen]
+    return quotes, [c for c in checks if c.detail in used]
 
