@@ -283,6 +283,9 @@ def test_wrong_numbers_are_flagged(french, english):
         ("Le dépistage du VIH progresse, selon l'OMS.", "HIV testing is rising, according to WHO."),
         ("La CIJ a rendu son avis.", "The ICJ has given its opinion."),
         ("L'ADN du suspect a été retrouvé.", "The suspect's DNA was found."),
+        # CLDR's French and English names of countries and regions
+        ("Il s'est rendu en Équateur puis aux Caraïbes.", "He went to Ecuador and then to the Caribbean."),
+        ("La Nouvelle-Zélande et l'Arabie saoudite ont signé.", "New Zealand and Saudi Arabia signed."),
         # feminine titles and words of address are no names
         ("Selon la Dre Anne Roy, l'essai est concluant.", "According to Dr Anne Roy, the trial is conclusive."),
         ("Il a salué Monsieur Paul Girard.", "He greeted Mr Paul Girard."),
@@ -304,6 +307,7 @@ def test_a_dropped_name_is_flagged():
         ("Un accident a coupé l'autoroute A13 jeudi.", "An accident closed the A31 motorway on Thursday."),
         ("La CIJ a rendu son avis.", "The ECHR has given its opinion."),
         ("Le dépistage du VIH progresse.", "Testing for the virus is rising."),
+        ("Il s'est rendu en Équateur.", "He went to Colombia."),
     ],
 )
 def test_changed_codes_and_acronyms_are_flagged(french, english):

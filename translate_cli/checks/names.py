@@ -64,6 +64,24 @@ _NAME_TABLE: dict[str, tuple[str, ...]] = {
     "unies": ("united",), "armee": ("army", "armed"), "marine": ("navy", "marine"), "noel": ("christmas",),
     "paques": ("easter",), "toussaint": ("all saints",), "saint": ("saint", "st"), "sainte": ("saint", "st"),
 }
+
+
+@lru_cache(maxsize=1)
+def _cldr_names() -> dict[str, tuple[str, ...]]:
+    """French → English names of countries, territories, regions and languages from CLDR (Babel): Équateur →
+    ecuador, Caraïbes → caribbean, Royaume-Uni → united kingdom (folded; compounds' hyphens as spaces)."""
+    from babel import Locale
+
+    french, english = Locale("fr"), Locale("en")
+    table: dict[str, set[str]] = {}
+    for fr_names, en_names in ((french.territories, english.territories), (french.languages, english.languages)):
+        for code, name in fr_names.items():
+            if code in en_names:
+                key = " ".join(WORD.findall(fold(name)))
+                table.setdefault(key, set()).add(" ".join(WORD.findall(fold(en_names[code]))))
+    return {key: tuple(values) for key, values in table.items()}
+
+
 # Capitalised but never a name to look for.
 _NOT_NAMES = frozenset(
     form
@@ -208,9 +226,9 @@ class _EnglishWords:
             return True
         if acronym and any(_same_acronym(folded, a) for a in self.acronyms):
             return True
-        alternatives = _NAME_TABLE.get(folded)
-        if alternatives and any(f" {alt} " in self.joined for alt in alternatives):
-            return True
+        for alternatives in (_NAME_TABLE.get(folded), _cldr_names().get(folded.replace("-", " "))):
+            if alternatives and any(f" {alt} " in self.joined for alt in alternatives):
+                return True
         return any(similar_spelling(folded, word) for word in self.by_initial.get(folded[0], ()))
 
 
@@ -219,7 +237,7 @@ def _name_survives(word: str, english: _EnglishWords) -> bool:
     if "-" not in folded:
         return english.has(folded, _is_acronym(word))
     compound = folded.replace("-", " ")
-    if compound in _NAME_TABLE and english.has(compound):
+    if (compound in _NAME_TABLE or compound in _cldr_names()) and english.has(compound):
         return True
     parts = [p for p in word.split("-") if p[:1].isupper() and len(p) > 1 and fold(p) not in _NOT_NAMES]
     return all(english.has(fold(p)) for p in parts) if parts else True
