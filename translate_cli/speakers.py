@@ -226,7 +226,6 @@ def attribute_speakers(result: Result) -> Result:
     return replace(result, quotes=quotes)
 
 
-
 _ENGLISH_NAME = re.compile(r"[A-Z][\w'’-]*")
 
 

@@ -4,6 +4,7 @@ spellings pass: Sergueï → Sergei, Moscou → Moscow)."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -200,20 +201,15 @@ _ACRONYM = re.compile(r"\b[A-Z]{2,}s?\b")
 def _same_acronym(french: str, english: str) -> bool:
     """VIH ~ HIV, CIJ ~ ICJ, ONUSIDA ~ UNAIDS: English reorders an acronym's letters (folded, both)."""
     shorter, longer = sorted((french, english), key=len)
-    pool = list(longer)
-    shared = 0
-    for letter in shorter:
-        if letter in pool:
-            pool.remove(letter)
-            shared += 1
-    return shared == len(shorter) and len(longer) - len(shorter) <= 1
+    return len(longer) - len(shorter) <= 1 and Counter(shorter) <= Counter(longer)
 
 
 class _EnglishWords:
     def __init__(self, target: str) -> None:
-        self.tokens = set(_TOKEN.findall(fold(target)))
+        folded = fold(target)
+        self.tokens = set(_TOKEN.findall(folded))
         self.acronyms = [fold(a.rstrip("s")) for a in _ACRONYM.findall(target)]
-        words = WORD.findall(fold(target))
+        words = WORD.findall(folded)
         self.words = set(words)
         self.words.update(w[:-1] for w in words if len(w) > 3 and w.endswith("s"))
         self.joined = f" {' '.join(words)} "
@@ -226,7 +222,7 @@ class _EnglishWords:
             return True
         if acronym and any(_same_acronym(folded, a) for a in self.acronyms):
             return True
-        for alternatives in (_NAME_TABLE.get(folded), _cldr_names().get(folded.replace("-", " "))):
+        for alternatives in (_NAME_TABLE.get(folded), _cldr_names().get(folded)):
             if alternatives and any(f" {alt} " in self.joined for alt in alternatives):
                 return True
         return any(similar_spelling(folded, word) for word in self.by_initial.get(folded[0], ()))

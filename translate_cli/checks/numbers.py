@@ -134,9 +134,7 @@ def french_numbers(source: str) -> list[_Mention]:
         elif match["hour"]:
             hour, minute = int(match["hour"]), int(match["minute"] or 0)
             if hour <= 24:
-                # '1h30' may be a duration too: 1.5 hours
-                duration = {Decimal(hour) + Decimal(minute) / 60} if minute in (15, 30, 45) else set()
-                mentions.append(_Mention(match[0], "time", frozenset({(hour % 24, minute), *duration})))
+                mentions.append(_Mention(match[0], "time", frozenset({(hour % 24, minute)})))
             else:  # '30 h' is not a time: a duration, or a number
                 mentions.append(_Mention(match[0], "number", frozenset({Decimal(hour)})))
         else:
@@ -148,7 +146,8 @@ def french_numbers(source: str) -> list[_Mention]:
                 scales.add(_FR_SCALE[following["scale"].lower()])
             half = Decimal("0.5") if match["half"] else 0  # '2 millions et demi' → 2.5 million
             values = {(value + half) * each for value in _fr_values(match["num"]) for each in scales}
-            if _DECADE.search(source, 0, match.start()) and re.fullmatch(r"1\d\d0|20[0-2]0", match["num"]):
+            decade = _DECADE.search(source, max(0, match.start() - 8), match.start())  # 'années ' just before
+            if decade and re.fullmatch(r"1\d\d0|20[0-2]0", match["num"]):
                 values.add(Decimal(match["num"][2:]))  # 'les années 1980' → the 80s, the '80s
             mentions.append(_Mention(match[0], "number", frozenset(values)))
     return mentions
@@ -247,16 +246,10 @@ def _number_found(mention: _Mention, english: _EnglishNumbers) -> bool:
     if mention.kind == "number":
         return not mention.values.isdisjoint(english.values)
     if mention.kind == "time":
+        [(hour, minute)] = mention.values
         # '19 h' may be a time (7 pm) or a duration (19 hours); '4 h' usually is a duration; '1h30' 1.5 hours
-        for key in mention.values:
-            if isinstance(key, Decimal):
-                if key in english.values:
-                    return True
-                continue
-            hour, minute = key
-            if (hour, minute) in english.times or (minute == 0 and Decimal(hour) in english.values):
-                return True
-        return False
+        duration = Decimal(hour) + Decimal(minute) / 60 if minute in (0, 15, 30, 45) else None
+        return (hour, minute) in english.times or duration in english.values
     [(month, day)] = mention.values
     return month in english.months and Decimal(day) in english.values
 
