@@ -52,10 +52,19 @@ def test_text_output_labels_the_brief_then_the_translation_then_the_checks(runne
     for quote in top_level_quotes(brief):
         assert f"“{quote}”" in translation or quote in translation
     # the upper-casing fake echoes every sentence: each flag names its sentence from 1, with its opening words
+    checks, quotations = checks.split("\n\nQuotations:\n")
     check_lines = checks.splitlines()
     assert len(check_lines) == 11
     assert check_lines[0].startswith("  echo (error, sentence 1 “LES CHEFS DES DIPLOMATIES MALIENNE ET …”): ")
     assert check_lines[10].startswith("  echo (error, sentence 11 ")
+    # Issue 13: then each quotation, its French verbatim from the article, its English from the translation
+    french = SEED.read_text(encoding="utf-8")
+    quote_lines = quotations.splitlines()
+    assert len(quote_lines) == 2 * 11
+    for number, (fr_line, en_line) in enumerate(zip(quote_lines[::2], quote_lines[1::2]), 1):
+        assert fr_line.startswith(f"  {number}. fr: ") and en_line.startswith("     en: ")
+        assert fr_line.split(": ", 1)[1] in french
+        assert en_line.split(": ", 1)[1] in translation
 
 
 def test_summarizer_auto_falls_back_to_extractive_offline(runner, fake, monkeypatch):
@@ -77,7 +86,11 @@ def test_json_output(runner, fake):
     assert len(data["quotes"]) == 11
     assert len(data["sentences"]) == 11
     assert data["models"]["translator"]["name"] == "fake"
-    assert set(data["quotes"][0]) == {"source", "target", "sentences", "nested", "method", "speaker"}
+    assert list(data["quotes"][0]) == ["source", "start", "end", "target", "sentences", "nested", "method", "speaker"]
+    assert list(data["sentences"][0]) == ["index", "paragraph", "source", "start", "end", "target"]
+    french = SEED.read_text(encoding="utf-8")
+    for item in data["sentences"] + data["quotes"]:
+        assert french[item["start"]: item["end"]] == item["source"]
     brief = data["brief"]
     assert 1 <= len(brief["quotes"]) <= 3
     assert all(q["text"] in data["translation"] for q in brief["quotes"])

@@ -95,7 +95,10 @@ def test_quote_across_paragraphs_opens_each_paragraph_and_closes_once():
         "IL A DÉCLARÉ: “NOUS IRONS JUSQU'AU BOUT.\n\n“NOUS NE CÉDERONS PAS”, A-T-IL AJOUTÉ."
     )
     assert len(result.quotes) == 1
-    assert result.quotes[0].source == "Nous irons jusqu'au bout.\n\nNous ne céderons pas"
+    # verbatim: the second paragraph's opening « is the article's (issue 13); the model read the content alone
+    assert result.quotes[0].source == "Nous irons jusqu'au bout.\n\n« Nous ne céderons pas"
+    assert text[result.quotes[0].french.start: result.quotes[0].french.end] == result.quotes[0].source
+    assert result.quotes[0].french.normalised == "Nous irons jusqu'au bout.\n\nNous ne céderons pas"
     assert result.quotes[0].target == "NOUS IRONS JUSQU'AU BOUT.\n\nNOUS NE CÉDERONS PAS"
     assert result.quotes[0].sentences == (0, 1)
     assert top_level_quotes(result.translation) == ["NOUS IRONS JUSQU'AU BOUT.\n\nNOUS NE CÉDERONS PAS"]
@@ -144,10 +147,11 @@ def test_to_dict_fields():
     assert list(data) == ["source", "translation", "sentences", "quotes", "models", "warnings", "checks", "brief"]
     assert list(data["brief"]) == ["headline", "summary", "quotes", "method", "checks", "chunks", "input_tokens"]
     assert data["sentences"] == [
-        {"index": 0, "paragraph": 0, "source": "Il a dit « oui ».", "target": "IL A DIT “OUI”."}
+        {"index": 0, "paragraph": 0, "source": "Il a dit « oui ».", "start": 0, "end": 17, "target": "IL A DIT “OUI”."}
     ]
     assert data["quotes"] == [
-        {"source": "oui", "target": "OUI", "sentences": [0], "nested": [], "method": "inline", "speaker": None}
+        {"source": "oui", "start": 11, "end": 14, "target": "OUI", "sentences": [0], "nested": [], "method": "inline",
+         "speaker": None}
     ]
     assert data["source"] == "a.txt"
     assert data["brief"]["method"] == "extractive"

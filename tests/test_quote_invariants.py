@@ -84,4 +84,4 @@ def test_random_documents_keep_every_quotation(seed, style, opening, closing):
     assert len(result.sentences) == len({s.index for s in result.sentences})
     assert result.warnings == ()
     for quote in result.quotes:
-        assert len(quote.nested) == sum(quote.source.count(mark) for mark in "‹“‘«")
+        assert len(quote.nested) == sum(quote.french.normalised.count(mark) for mark in "‹“‘«")

@@ -382,7 +382,7 @@ def test_speakers_on_the_test_article(article):
         ("greve-sncf", "La coupe est pleine", "Laurent Brière"),  # a quote of two sentences, a déclaré X
         ("greve-sncf", "Pourquoi attendre", "Paul Morel"),  # demande-t-il
         ("greve-sncf", "Le directeur régional", None),  # an unnamed controller
-        ("budget-assemblee", "Nous n'avons pas", "Antoine Mercier"),  # a déclaré M. Mercier
+        ("budget-assemblee", "Nous n’avons pas", "Antoine Mercier"),  # a déclaré M. Mercier
         ("budget-assemblee", "On nous ressert", "Sophie Lacombe"),  # s'est exclamée Mme Sophie Lacombe
         ("budget-assemblee", "Nous discuterons", None),  # prévient-il, sous couvert d'anonymat
         ("climat-cop", "Chaque dixième", "Marion Delaunay"),  # rappelle la climatologue Marion Delaunay

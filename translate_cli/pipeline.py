@@ -18,7 +18,7 @@ from .checks import check_language
 from .engine import CallLimits, EngineLoader, Notify, Summariser, Translator, as_summariser, as_translator
 from .errors import BriefError, InputError
 from .options import Options, resolve_options
-from .reading import Source, normalise, source_from_path
+from .reading import Source, normalise_aligned, source_from_path
 from .result import Check, ModelInfo, Result
 from .segment import Document, segment
 from .speakers import attribute_speakers
@@ -131,10 +131,10 @@ class Pipeline:
 
 
 def _prepare(source: Source) -> _Prepared:
-    normalised = normalise(source.text)
-    if not normalised.strip():
+    normalised = normalise_aligned(source.text)
+    if not normalised.text.strip():
         raise InputError(f"{source.name}: empty input (no text to translate)")
-    return _Prepared(source, segment(normalised), tuple(check_language(normalised, "fr")))
+    return _Prepared(source, segment(normalised.text, normalised), tuple(check_language(normalised.text, "fr")))
 
 
 def load(

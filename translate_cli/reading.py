@@ -1,4 +1,5 @@
-"""Bytes → text: encodings detected, binary refused, French typography normalised for the model."""
+"""Bytes → text: encodings detected, binary refused, French typography normalised for the model with every
+character traced back to the text as given."""
 
 from __future__ import annotations
 
@@ -55,15 +56,15 @@ def decode(data: bytes, name: str = "-") -> DecodedText:
 
 
 def _checked(text: str, encoding: str, name: str, warnings: tuple[str, ...] = ()) -> DecodedText:
-    """The text without control characters (a warning says how many went), or InputError when it is binary
-    (a NUL byte, or controls over BINARY_SHARE of it) or empty."""
+    """The text as decoded, or InputError when it is binary (a NUL byte, or controls over BINARY_SHARE of it) or
+    empty. Control characters stay (offsets index this text); a warning says how many `normalise` will remove."""
     if "\x00" in text:
         raise InputError(f"{name}: binary data (NUL bytes), not a text file")
-    text, sequences = _ESCAPE_SEQUENCES.subn("", text)
-    text, controls = _CONTROL_CHARS.subn("", text)
-    if controls and controls > BINARY_SHARE * (len(text) + controls):
+    without_sequences, sequences = _ESCAPE_SEQUENCES.subn("", text)
+    remaining, controls = _CONTROL_CHARS.subn("", without_sequences)
+    if controls and controls > BINARY_SHARE * (len(remaining) + controls):
         raise InputError(f"{name}: binary data ({controls} control characters), not a text file")
-    if not text.strip():
+    if not remaining.strip():
         raise InputError(f"{name}: empty input (no text to translate)")
     if controls or sequences:
         removed = [_count(controls, "control character"), _count(sequences, "terminal escape sequence")]
@@ -103,20 +104,72 @@ def source_from_path(path: str | Path) -> Source:
     return source_from_bytes(data, str(path))
 
 
-_SPACES = re.compile(r"[\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u205f\u3000]")
-_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACES = "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u205f\u3000"
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# One pass over the text: what each match becomes. Escape sequences before the control characters they start with.
+_REWRITES = re.compile(
+    f"(?P<gone>{_ESCAPE_SEQUENCES.pattern}|{_CONTROL_CHARS.pattern}|[{_ZERO_WIDTH}])"
+    f"|(?P<newline>\r\n|[\r\u2028])|(?P<paragraph>[\u2029\f])|(?P<space>[\t{_SPACES}])"
+)
+_REPLACEMENT = {"gone": "", "newline": "\n", "paragraph": "\n\n", "space": " "}
 # ’ between letters is an apostrophe (l’État); elsewhere it may close a ‘ ’ quotation, so it stays.
 _APOSTROPHE = re.compile(r"(?<=\w)[\u2019\u02bc](?=\w)")
 
 
-def normalise(text: str) -> str:
-    """Typography the model handles badly, turned into plain forms. Keeps lengths stable per line semantics.
+@dataclass(frozen=True)
+class Normalised:
+    """A text normalised for the model, and where each of its characters came from in the original.
 
-    Newlines become \\n, odd spaces become plain spaces, zero-width characters go, apostrophes become '.
-    Paragraph structure (blank lines) is kept.
+    Character i of `text` stands for original[starts[i]:ends[i]] (a replaced character covers what it replaced;
+    removed characters belong to no character), so a span of `text` maps back to a verbatim span of the original.
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
-    text = text.replace("\f", "\n\n").replace("\t", " ")
-    text = _ZERO_WIDTH.sub("", text)
-    text = _SPACES.sub(" ", text)
-    return _APOSTROPHE.sub("'", text)
+
+    text: str
+    original: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original's (start, end) for text[start:end]; an empty span maps to an empty one."""
+        if end <= start:
+            at = self.starts[start] if start < len(self.starts) else len(self.original)
+            return at, at
+        return self.starts[start], self.ends[end - 1]
+
+    def verbatim(self, start: int, end: int) -> tuple[str, int, int]:
+        """(the original's text, start, end) for text[start:end]."""
+        begin, finish = self.span(start, end)
+        return self.original[begin:finish], begin, finish
+
+
+def normalise_aligned(original: str) -> Normalised:
+    """Typography the model handles badly turned into plain forms, remembering where every character came from.
+
+    Control characters and terminal escape sequences go; newlines become \\n (a paragraph separator or form feed
+    a blank line); tabs and odd spaces (no-break, narrow no-break, thin …) become plain spaces; zero-width
+    characters and soft hyphens go; an apostrophe between letters becomes '. Paragraph structure is kept.
+    """
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    done = 0
+    for match in _REWRITES.finditer(original):
+        begin, finish = match.span()
+        pieces.append(original[done:begin])
+        starts.extend(range(done, begin))
+        ends.extend(range(done + 1, begin + 1))
+        replacement = _REPLACEMENT[match.lastgroup or "gone"]
+        pieces.append(replacement)
+        starts.extend([begin] * len(replacement))
+        ends.extend([finish] * len(replacement))
+        done = finish
+    pieces.append(original[done:])
+    starts.extend(range(done, len(original)))
+    ends.extend(range(done + 1, len(original) + 1))
+    text = _APOSTROPHE.sub("'", "".join(pieces))  # one character for one: the alignment holds
+    return Normalised(text, original, tuple(starts), tuple(ends))
+
+
+def normalise(text: str) -> str:
+    """The text the model reads (see normalise_aligned)."""
+    return normalise_aligned(text).text

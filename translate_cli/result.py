@@ -12,40 +12,68 @@ Severity = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True)
+class Span:
+    """A verbatim piece of the input: `text` is input[start:end], the text as decoded, before anything was removed
+    or normalised. `normalised` is the same French as the model and the checks read it (one space between words)."""
+
+    text: str
+    start: int
+    end: int
+    normalised: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.text, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
 class SentenceResult:
     index: int
     paragraph: int
-    source: str
+    french: Span
     target: str
     method: str  # "plain", "inline" (translated whole, marks verified), "separate" (quote and frame apart), "original"
 
+    @property
+    def source(self) -> str:
+        """The sentence as the input has it (verbatim)."""
+        return self.french.text
+
     def to_dict(self) -> dict[str, Any]:
-        return {"index": self.index, "paragraph": self.paragraph, "source": self.source, "target": self.target}
+        return {"index": self.index, "paragraph": self.paragraph, **self.french.to_dict(), "target": self.target}
 
 
 @dataclass(frozen=True)
 class NestedQuote:
-    source: str
+    french: Span
     target: str
 
+    @property
+    def source(self) -> str:
+        return self.french.text
+
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "target": self.target}
+        return {**self.french.to_dict(), "target": self.target}
 
 
 @dataclass(frozen=True)
 class QuoteResult:
     """One top-level quotation, French ↔ English."""
 
-    source: str
+    french: Span  # its content between the marks, verbatim (a quotation running over paragraphs: all of them)
     target: str
     sentences: tuple[int, ...]
     nested: tuple[NestedQuote, ...]
     method: str  # "inline", "separate", "mixed" when its sentences were restored differently, or "original"
     speaker: str | None = None
 
+    @property
+    def source(self) -> str:
+        """The quotation's content as the input has it (verbatim)."""
+        return self.french.text
+
     def to_dict(self) -> dict[str, Any]:
         return {
-            "source": self.source,
+            **self.french.to_dict(),
             "target": self.target,
             "sentences": list(self.sentences),
             "nested": [nested.to_dict() for nested in self.nested],

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .quotes import CLOSE, CONTINUE, OPEN, QuoteParse, parse_quotes
+from .reading import Normalised
 
 
 @dataclass(frozen=True)
@@ -25,9 +26,16 @@ class Document:
     paragraphs: tuple[tuple[int, int], ...]
     sentences: tuple[Sentence, ...]
     quotes: QuoteParse
+    origin: Normalised | None = None  # how `text` maps back to the text as given (None: it is that text)
 
     def sentence_text(self, sentence: Sentence) -> str:
         return self.text[sentence.start: sentence.end]
+
+    def verbatim(self, start: int, end: int) -> tuple[str, int, int]:
+        """text[start:end] as the input has it, with its offsets into the input."""
+        if self.origin is None:
+            return self.text[start:end], start, end
+        return self.origin.verbatim(start, end)
 
 
 # Words after which a period does not end a sentence (compared without the period, case-sensitive first,
@@ -84,8 +92,9 @@ def _one_paragraph_per_line(block: str) -> bool:
     return ended >= 0.8 * (len(lines) - 1)
 
 
-def segment(text: str) -> Document:
-    """Cut a normalised text (see reading.normalise) into paragraphs and sentences and parse its quotations."""
+def segment(text: str, origin: Normalised | None = None) -> Document:
+    """Cut a normalised text (see reading.normalise) into paragraphs and sentences and parse its quotations.
+    `origin` (whose text is `text`) lets the document quote its input verbatim."""
     paragraphs = split_paragraphs(text)
     quotes = parse_quotes(text, paragraphs)
     roles = {mark.pos: mark.role for mark in quotes.marks}
@@ -100,7 +109,7 @@ def segment(text: str) -> Document:
                 end -= 1
             if end > start:
                 sentences.append(Sentence(len(sentences), p_index, start, end, seps[k]))
-    return Document(text, tuple(paragraphs), tuple(sentences), quotes)
+    return Document(text, tuple(paragraphs), tuple(sentences), quotes, origin)
 
 
 def _boundaries(text: str, start: int, end: int, roles: dict[int, str]) -> list[tuple[int, str]]:

@@ -86,7 +86,7 @@ def known_names(result: Result) -> dict[str, str]:
     """Surname → full name for every person named with two or more words in the French source."""
     known: dict[str, str] = {}
     for sentence in result.sentences:
-        for mention in _mentions(mask_quotes(sentence.source), {}):
+        for mention in _mentions(mask_quotes(sentence.french.normalised), {}):
             words = mention.name.split()
             if len(words) >= 2:
                 known.setdefault(words[-1], mention.name)
@@ -163,11 +163,11 @@ def speaker_for(result: Result, quote: QuoteResult, known: dict[str, str] | None
     if not covered:
         return None
     # A quotation can span sentences (and paragraphs, one piece each): find it in the sentences joined.
-    text = " ".join(s.source for s in covered)
-    pieces = [p for p in quote.source.split("\n\n") if p.strip()] or [quote.source]
+    text = " ".join(s.french.normalised for s in covered)
+    pieces = [p for p in quote.french.normalised.split("\n\n") if p.strip()] or [quote.french.normalised]
     begin = _before_mark(text, pieces[0], 0)
     end = _after_mark(text, pieces[-1], begin or 0)
-    previous = [s.source for s in result.sentences if s.index < covered[0].index]
+    previous = [s.french.normalised for s in result.sentences if s.index < covered[0].index]
     before = text[:begin] if begin is not None else ""
     after = text[end:] if end is not None else ""
     if _ANONYMOUS.search(mask_quotes(before) + " " + _first_clause(after)):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
@@ -50,8 +51,19 @@ def where(result: Result, check: Check) -> str:
     return f"sentence {check.sentence + 1}" + (f" “{opening}”" if opening else "")
 
 
+def one_line(text: str) -> str:
+    """A verbatim quotation on one line: a paragraph break shown as ¶, other line breaks as spaces; every other
+    character (no-break spaces, typographic apostrophes) as the input has it."""
+    return _LINE_BREAKS.sub(" ", _PARAGRAPH_BREAK.sub(" ¶ ", text))
+
+
+_PARAGRAPH_BREAK = re.compile(r"[ \t]*(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)\s*")
+_LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n|\r|\n)[ \t]*")
+
+
 def write_text(result: Result, stream: TextIO) -> None:
-    """With a brief: the labelled brief, the translation, then any flagged checks. Without: the translation."""
+    """With a brief: the labelled brief, the translation, any flagged checks, then each quotation French ↔ English.
+    Without: the translation."""
     if result.brief is None:
         stream.write(result.translation.rstrip("\n") + "\n")
         return
@@ -61,6 +73,10 @@ def write_text(result: Result, stream: TextIO) -> None:
         stream.write("\nChecks:\n")
         for check in result.flagged:
             stream.write(f"  {check.check} ({check.severity}, {where(result, check)}): {check.detail}\n")
+    if result.quotes:
+        stream.write("\nQuotations:\n")
+        for number, quote in enumerate(result.quotes, 1):
+            stream.write(f"  {number}. fr: {one_line(quote.source)}\n     en: {one_line(quote.target)}\n")
 
 
 def write_json(output: Result | BriefResult, stream: TextIO) -> None:
@@ -83,8 +99,8 @@ def write_markdown(result: Result, stream: TextIO) -> None:
     if result.quotes:
         stream.write("\n## Quotations\n\n| # | French | English |\n|---|---|---|\n")
         for number, quote in enumerate(result.quotes, 1):
-            french = quote.source.replace("|", "\\|").replace("\n\n", " ¶ ")
-            english = quote.target.replace("|", "\\|").replace("\n\n", " ¶ ")
+            french = one_line(quote.source).replace("|", "\\|")
+            english = one_line(quote.target).replace("|", "\\|")
             stream.write(f"| {number} | {french} | {english} |\n")
 
 

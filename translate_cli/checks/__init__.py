@@ -91,10 +91,10 @@ def check_sentence(
 
 def check_result(result: Result) -> list[Check]:
     """Every check on every sentence of a Result, in sentence order."""
-    known = document_names(s.source for s in result.sentences)
+    known = document_names(s.french.normalised for s in result.sentences)
     checks: list[Check] = []
     for sentence in result.sentences:
-        checks.extend(check_sentence(sentence.index, sentence.source, sentence.target, known_names=known))
+        checks.extend(check_sentence(sentence.index, sentence.french.normalised, sentence.target, known_names=known))
     return checks
 
 

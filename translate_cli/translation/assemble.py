@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..quotes import CONTINUE, LITERAL, OPEN, QuoteStyle
-from ..result import NestedQuote, QuoteResult, SentenceResult
+from ..result import NestedQuote, QuoteResult, SentenceResult, Span
 from ..segment import Document
 from .restore import Renderings, SentencePlan
 
@@ -117,9 +117,9 @@ def assemble(
                     open_quotes.remove(token.quote)
         builder.text = builder.text.rstrip(" ")
         target = builder.text[sentence_start:]
-        source = " ".join(doc.sentence_text(sentence).split())
+        french = Span(*doc.verbatim(sentence.start, sentence.end), " ".join(doc.sentence_text(sentence).split()))
         sentence_results.append(
-            SentenceResult(sentence.index, sentence.paragraph, source, target.strip(), methods[sentence.index])
+            SentenceResult(sentence.index, sentence.paragraph, french, target.strip(), methods[sentence.index])
         )
         if sentence.separator == "\n":
             builder.new_line("\n")
@@ -130,8 +130,8 @@ def assemble(
 
 
 def _ledger(doc: Document, builder: _Builder, sentences: list[SentenceResult]) -> list[QuoteResult]:
-    def source_of(quote) -> str:
-        return "\n\n".join(" ".join(doc.text[a:b].split()) for a, b in quote.spans)
+    def source_of(quote) -> Span:
+        return quoted_span(doc, quote.spans)
 
     def target_of(quote) -> str:
         return "\n\n".join(builder.text[a:b].strip() for a, b in builder.spans.get(quote.id, []))
@@ -152,3 +152,15 @@ def _ledger(doc: Document, builder: _Builder, sentences: list[SentenceResult]) -
         nested = tuple(NestedQuote(source_of(q), target_of(q)) for q in doc.quotes.descendants(quote.id))
         results.append(QuoteResult(source_of(quote), target_of(quote), covered, nested, method))
     return results
+
+
+def quoted_span(doc: Document, spans: Sequence[tuple[int, int]]) -> Span:
+    """A quotation's content, verbatim from its first word to its last (over paragraphs, with what lies between);
+    its normalised form has one space between words and a blank line between paragraphs."""
+    normalised = "\n\n".join(" ".join(doc.text[a:b].split()) for a, b in spans)
+    start, end = spans[0][0], spans[-1][1]
+    while start < end and doc.text[start].isspace():
+        start += 1
+    while end > start and doc.text[end - 1].isspace():
+        end -= 1
+    return Span(*doc.verbatim(start, end), normalised)

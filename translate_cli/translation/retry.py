@@ -50,7 +50,7 @@ def _sentence_checks(
 ) -> dict[int, list[Check]]:
     found = {}
     for s in results:
-        checks = check_sentence(s.index, s.source, s.target, known_names=names)
+        checks = check_sentence(s.index, s.french.normalised, s.target, known_names=names)
         missing = untranslated(renderings[s.index])
         if missing:  # one root cause, one flag: the French kept in its place is no echo of its own
             pieces = "; ".join(f"«{piece}»" for piece in missing)
@@ -82,7 +82,7 @@ def check_and_retry(
     assembled = [assemble(d.document, d.plans, d.renderings, style) for d in drafts]
     progress = []
     for draft, english in zip(drafts, assembled):
-        names = document_names(s.source for s in english.sentences)
+        names = document_names(s.french.normalised for s in english.sentences)
         progress.append(_Progress(draft, names, _sentence_checks(english.sentences, draft.renderings, names)))
     for attempt, decoding in enumerate(schedule, 1):
         flagged = [p.flagged() for p in progress]
