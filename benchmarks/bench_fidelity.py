@@ -140,7 +140,7 @@ def run(docs: list[dict], corrupt: Callable[[str, str], str | None] | None) -> d
             if check.sentence is not None:
                 flags[check.sentence].append(check)
         for sentence in result.sentences:
-            source = " ".join(sentence.source.split())
+            source = " ".join(sentence.french.normalised.split())
             if sentence.method not in ("plain", "inline") or source not in whole or "[not a whole segment]" in \
                     sentence.target:
                 excluded += 1

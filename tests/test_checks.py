@@ -227,6 +227,12 @@ ACCEPTED = [
     ("entre 40 et 60 milles dollars", ["between 40,000 and 60,000 dollars", "between 40 and 60 thousand dollars"]),
     ("entre 12 et 16 millions", ["between 12 and 16 million", "between 12 million and 16 million"]),
     ("230,5 milles", ["230,500", "230.5 thousand"]),
+    ("dans les années 80", ["in the 1980s", "in the Eighties", "in the '80s"]),
+    ("le jeudi 20 décembre 2012", ["on Thursday 20.12.2012", "on 12/20/2012", "on 2012-12-20", "on 20 December 2012"]),
+    ("une montagne de 30 millions d'euros", ["a 30-million-euro mountain", "a €30 million mountain"]),
+    ("une fusée Ariane 5", ["an Ariane5 rocket", "an Ariane 5 rocket"]),
+    ("37 $ pour 24h", ["$37 a day", "37 dollars per day", "$37 for 24 hours"]),
+    ("le 8e de finale retour", ["the last 16 return leg", "the round of 16 second leg"]),
 ]
 
 
@@ -251,6 +257,11 @@ def test_numbers_in_accepted_english_forms_pass(french, english):
         ("au début des années 1970", "in the early 60s"),
         ("un trajet de 2h30", "a 3.5-hour journey"),
         ("3 millions et demi de visiteurs", "3 million visitors"),
+        ("dans les années 80", "in the 1990s"),
+        ("le jeudi 20 décembre 2012", "on Thursday 21.12.2012"),
+        ("une montagne de 30 millions d'euros", "a 40-million-euro mountain"),
+        ("37 $ pour 24h", "$37 a week"),
+        ("le 8e de finale retour", "the last 32 return leg"),
     ],
 )
 def test_wrong_numbers_are_flagged(french, english):
@@ -289,6 +300,10 @@ def test_wrong_numbers_are_flagged(french, english):
         # feminine titles and words of address are no names
         ("Selon la Dre Anne Roy, l'essai est concluant.", "According to Dr Anne Roy, the trial is conclusive."),
         ("Il a salué Monsieur Paul Girard.", "He greeted Mr Paul Girard."),
+        # issue 13: initials of a multi-word name, a swap of two letters, British spelling of a translated word
+        ("Le salaire minimum de New York est de 7,25 $.", "The NY minimum wage is $7.25."),
+        ("Il manifestait sur la place Tharir.", "He was demonstrating on Tahrir Square."),
+        ("La Grande-Bretagne hésite.", "Great Britain hesitates."),
     ],
 )
 def test_names_in_their_english_forms_pass(french, english):
@@ -312,6 +327,69 @@ def test_a_dropped_name_is_flagged():
 )
 def test_changed_codes_and_acronyms_are_flagged(french, english):
     assert [c.check for c in check_sentence(0, french, english)] == ["names"]
+
+
+@pytest.mark.parametrize(
+    "french, english",
+    [
+        ("Il travaille pour les Laboratoires Servier.", "He works for the Servier labs."),
+        ("Il a rencontré les Frères musulmans.", "He met the Muslim Brotherhood."),
+        ("Le rôle de l'Etat est en question.", "The role of the authorities is in question."),
+        ("La vie de monsieur et madame Tout-le-Monde.", "The life of the man in the street."),
+        ("Selon les Occidentaux, non.", "According to Westerners, no."),
+        ("Le point le plus bas de la Terre.", "Incidentally, the lowest point of the planet."),
+    ],
+)
+def test_capitalised_common_words_english_translates_are_information_not_warnings(french, english):
+    # issue 13: the French dictionary says these are common words; the English names nothing the French lacks
+    [flag] = check_sentence(0, french, english)
+    assert (flag.check, flag.severity) == ("names", "info")
+    assert flag.detail.startswith("capitalised common words not found, probably translated: ")
+
+
+@pytest.mark.parametrize(
+    "french, english, missing, instead",
+    [
+        ("Il travaille pour les Laboratoires Servier.", "He works for Zorglub Servier.", "Laboratoires", "Zorglub"),
+        ("La Commission a tranché.", "The Delors Commission has decided.", "", ""),
+        ("Il parle au nom de l'Union européenne.", "He speaks for the Zorglub European.", "Union", "Zorglub"),
+    ],
+)
+def test_a_common_word_replaced_by_a_name_is_a_warning(french, english, missing, instead):
+    flags = check_sentence(0, french, english)
+    if not missing:  # the French word is there: nothing to say
+        assert flags == []
+        return
+    [flag] = flags
+    assert (flag.check, flag.severity) == ("names", "warning")
+    assert flag.detail == f"not found in the translation: “{missing}”; it names “{instead}” instead"
+
+
+def test_a_proper_name_the_dictionary_knows_is_still_a_warning_when_dropped():
+    # Macron is a common word too (the diacritic), but the dictionary lists it as a surname
+    [flag] = check_sentence(0, "Le président Macron a parlé.", "The president spoke.")
+    assert (flag.severity, flag.detail) == ("warning", "not found in the translation: “Macron”")
+    [flag] = check_sentence(0, "Elle a parlé avec Mme Thatcher.", "She spoke with Mrs Zorglub, that is all.")
+    assert flag.detail == "not found in the translation: “Thatcher”"  # "that" does not pass for Thatcher
+
+
+def test_a_first_name_english_drops_before_the_surname_is_information():
+    french = "Les médecins avaient soigné Larry Hagman en 1992."
+    [flag] = check_sentence(0, french, "Doctors treated Hagman in 1992.")
+    assert (flag.severity, flag.detail) == ("info", "first names not repeated in the translation: “Larry”")
+    [flag] = check_sentence(0, french, "Doctors treated Zorglub Hagman in 1992.")
+    assert flag.severity == "warning" and "“Larry”" in flag.detail
+
+
+def test_lexicons():
+    from translate_cli.checks.lexicon import english_word, french_common_word, french_first_name
+
+    assert [french_common_word(w) for w in ("Laboratoires", "Etat", "Occidentaux", "Tout-le-Monde", "Américaines")] \
+        == [True] * 5
+    assert [french_common_word(w) for w in ("Macron", "Pierre", "Lavrov", "BTP", "Unasur")] == [False] * 5
+    assert french_first_name("Larry") and not french_first_name("Hagman")
+    assert all(english_word(w) for w in ("Laboratories", "Brotherhood", "Honour", "Previously", "Westerners"))
+    assert not any(english_word(w) for w in ("Zorglub", "Servier", "Hagman"))
 
 
 def test_a_sentence_initial_name_is_checked_when_the_article_names_it_elsewhere():

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from ..result import Check
 from .common import WORD, flag, fold
+from .lexicon import english_word, french_common_word, french_first_name
 
 # French capitalised words that are not names, or whose English form differs: folded key → accepted English forms
 # (folded, space-separated words). Keys of compounds use a space for the hyphen: "etats unis".
@@ -19,6 +20,7 @@ _NAME_TABLE: dict[str, tuple[str, ...]] = {
     "turquie": ("turkey", "turkish", "turkiye"), "allemagne": ("germany", "german", "germans"),
     "angleterre": ("england", "english", "britain"), "espagne": ("spain", "spanish"), "italie": ("italy", "italian"),
     "royaume uni": ("united kingdom", "uk", "u k", "britain", "british"),
+    "grande bretagne": ("britain", "great britain", "british", "uk", "u k", "united kingdom"),
     "etats unis": ("united states", "us", "u s", "usa", "america", "american", "washington"),
     "pays bas": ("netherlands", "dutch", "holland"), "suisse": ("switzerland", "swiss"),
     "autriche": ("austria", "austrian"), "pologne": ("poland", "polish"), "hongrie": ("hungary", "hungarian"),
@@ -164,16 +166,21 @@ def _is_acronym(word: str) -> bool:
 
 
 def _edit_distance_at_most(a: str, b: str, limit: int) -> bool:
+    """Whether a and b are at most `limit` edits apart, a swap of neighbours one edit (Tharir ~ Tahrir)."""
     if abs(len(a) - len(b)) > limit:
         return False
+    before: list[int] = []
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i]
         for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
         if min(current) > limit:
             return False
-        previous = current
+        before, previous = previous, current
     return previous[-1] <= limit
 
 
@@ -187,8 +194,8 @@ def similar_spelling(name: str, word: str) -> bool:
         if ca != cb:
             break
         prefix += 1
-    if prefix >= 4 and prefix >= 0.6 * shorter:
-        return True
+    if prefix >= 4 and prefix >= 0.6 * (shorter if len(word) + 2 >= len(name) else len(name)):
+        return True  # a much shorter word must share most of the name: Thatcher is not "that"
     if shorter >= 7:
         return _edit_distance_at_most(name, word, 2)
     return shorter >= 4 and _edit_distance_at_most(name, word, 1)
@@ -254,7 +261,64 @@ def check_names(index: int, source: str, target: str, known_names: frozenset[str
         return []
     english = _EnglishWords(target)
     missing = [w for w in dict.fromkeys(wanted) if not _name_survives(w, english)]
+    missing = _without_initialisms(missing, source, english)
+    by_surname = [w for w in missing if _named_by_surname(w, source, english)]
+    if by_surname and not _novel_names(source, target):  # English calls a person by the surname (Larry Hagman → Hagman)
+        missing = [w for w in missing if w not in by_surname]
+        if not missing:
+            names = ", ".join(f"“{w}”" for w in by_surname)
+            return [Check("names", "info", index, f"first names not repeated in the translation: {names}")]
     if not missing:
         return []
-    return [flag("names", index, "not found in the translation: " + ", ".join(f"“{w}”" for w in missing))]
+    listed = ", ".join(f"“{w}”" for w in missing)
+    if any(_is_acronym(w) or not french_common_word(w) or fold(w).replace("-", " ") in _cldr_names()
+           for w in missing):
+        return [flag("names", index, f"not found in the translation: {listed}")]
+    # Only capitalised common words (Laboratoires, État, Frères): English usually translates them. A reader must
+    # look only where the English has a name the French lacks instead.
+    novel = _novel_names(source, target)
+    if novel:
+        instead = ", ".join(f"“{w}”" for w in novel)
+        return [flag("names", index, f"not found in the translation: {listed}; it names {instead} instead")]
+    return [Check("names", "info", index, f"capitalised common words not found, probably translated: {listed}")]
+
+
+def _named_by_surname(word: str, source: str, english: _EnglishWords) -> bool:
+    """A first name (the dictionary's) whose surname, the capitalised word after it, is in the English."""
+    if not french_first_name(word):
+        return False
+    following = re.search(rf"(?<!\w){re.escape(word)}[ -]+([A-ZÀ-ÖØ-Þ][\w'-]+)", source)
+    return following is not None and _name_survives(following[1], english)
+
+
+def _without_initialisms(missing: list[str], source: str, english: _EnglishWords) -> list[str]:
+    """The missing words less runs of consecutive ones the English writes as their initials (New York → NY)."""
+    if len(missing) < 2 or not english.acronyms:
+        return missing
+    kept = list(missing)
+    for start in range(len(missing) - 1):
+        for end in range(len(missing), start + 1, -1):
+            run = missing[start:end]
+            if re.search(r"(?<!\w)" + r"[ -]+".join(map(re.escape, run)) + r"(?!\w)", source) and \
+                    fold("".join(w[0] for w in run)) in english.acronyms:
+                kept = [w for w in kept if w not in run]
+                break
+    return kept
+
+
+def _novel_names(source: str, target: str) -> list[str]:
+    """Capitalised words of the English that are neither English dictionary words nor spelt like a word of the
+    French: names the translation brought in (at a sentence start too: there a dictionary word is no name)."""
+    french = {fold(w) for w in _TOKEN.findall(source)}
+    by_initial: dict[str, list[str]] = {}
+    for word in french:
+        by_initial.setdefault(word[0], []).append(word)
+
+    def known(part: str) -> bool:
+        folded = fold(part)
+        return folded in french or english_word(part) or any(
+            similar_spelling(folded, w) or similar_spelling(w, folded) for w in by_initial.get(folded[0], ()))
+
+    novel = [word for word, _ in name_mentions(target) if not all(known(part) for part in word.split("-") if part)]
+    return list(dict.fromkeys(novel))
 

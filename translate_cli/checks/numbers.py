@@ -47,8 +47,13 @@ _FR_NUMBER = re.compile(
 )
 _EN_NUMBER = re.compile(
     r"(?<![\w])(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?P<frac>\.\d+)?"
-    r"(?:\s?(?P<scale>(?i:million|mln|mn|m|billion|bln|bn|trillion|tn|thousand|k))\b)?"
+    r"(?:[\s-]?(?P<scale>(?i:million|mln|mn|m|billion|bln|bn|trillion|tn|thousand|k))\b)?"
 )
+# 20.12.2012, 20/12/2012, 12/20/2012, 2012-12-20: (month, day) in both orders where both can be
+_EN_NUMERIC_DATE = re.compile(r"(?<![\d.])(?P<a>[0-3]?\d)[./](?P<b>[0-3]?\d)[./](?:\d{4}|\d{2})(?![\d])"
+                              r"|(?<![\d-])\d{4}-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)")
+_EN_GLUED = re.compile(r"(?<=[^\W\d_])\d+(?![\d])")  # Ariane5, S80: a number glued to a name
+_EN_A_DAY = re.compile(r"\b(?:a|one|per|each|every)\s+day\b|\bdaily\b", re.I)  # 24 heures → a day
 _EN_SPACED = re.compile(r"(?<![\w,.])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d])")
 _EN_TIME = re.compile(
     r"(?<![\w:.])(?P<h>[0-2]?\d)(?:[:.](?P<m>[0-5]\d))?\s?(?:(?P<ap>(?i:[ap]))\.?\s?(?i:m)\b\.?"
@@ -67,6 +72,7 @@ _UNITS = {
     "seventeen": 17, "eighteen": 18, "nineteen": 19, "dozen": 12, "decade": 10, "decades": 10,
 }
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_DECADES = {word[:-1] + "ies": value for word, value in _TENS.items()}  # the eighties → 80
 _ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
     "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
@@ -76,7 +82,7 @@ _ONE_WORDS = frozenset({"a", "an", "once", "single", "sole", "lone"})
 _WORD_SCALES = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 _EN_WORDS = re.compile(r"[a-z]+")
 _HAS_NUMBER_WORD = re.compile(
-    r"\b(?:" + "|".join([*_UNITS, *_TENS, *_ORDINALS, *_ONE_WORDS, "half"]) + r")\b", re.I
+    r"\b(?:" + "|".join([*_UNITS, *_TENS, *_DECADES, *_ORDINALS, *_ONE_WORDS, "half"]) + r")\b", re.I
 )
 
 
@@ -114,6 +120,7 @@ def _fr_values(text: str) -> set[Decimal]:
 
 _RANGE = re.compile(rf"[{_SPACE_CHARS}]*(?:et|à|ou|-|–)[{_SPACE_CHARS}]*")
 _DECADE = re.compile(rf"\bann[ée]es[{_SPACE_CHARS}]$", re.I)
+_ROUND = re.compile(rf"[{_SPACE_CHARS}]+de[{_SPACE_CHARS}]+finales?\b")
 
 
 @dataclass(frozen=True)
@@ -134,7 +141,7 @@ def french_numbers(source: str) -> list[_Mention]:
         elif match["hour"]:
             hour, minute = int(match["hour"]), int(match["minute"] or 0)
             if hour <= 24:
-                mentions.append(_Mention(match[0], "time", frozenset({(hour % 24, minute)})))
+                mentions.append(_Mention(match[0], "time", frozenset({(hour, minute)})))  # 24 h: midnight, a day
             else:  # '30 h' is not a time: a duration, or a number
                 mentions.append(_Mention(match[0], "number", frozenset({Decimal(hour)})))
         else:
@@ -149,6 +156,10 @@ def french_numbers(source: str) -> list[_Mention]:
             decade = _DECADE.search(source, max(0, match.start() - 8), match.start())  # 'années ' just before
             if decade and re.fullmatch(r"1\d\d0|20[0-2]0", match["num"]):
                 values.add(Decimal(match["num"][2:]))  # 'les années 1980' → the 80s, the '80s
+            elif decade and re.fullmatch(r"[1-9]0", match["num"]):
+                values.update({Decimal(1900 + int(match["num"])), Decimal(2000 + int(match["num"]))})  # → the 1980s
+            if _ROUND.match(source, match.end()) and match[0][-1:] in "eᵉ":
+                values.add(2 * Decimal(match["num"]))  # '8e de finale' → the last 16, the round of 16
             mentions.append(_Mention(match[0], "number", frozenset(values)))
     return mentions
 
@@ -158,6 +169,7 @@ class _EnglishNumbers:
     values: frozenset  # Decimals
     times: frozenset  # (hour, minute)
     months: frozenset  # month numbers
+    dates: frozenset = frozenset()  # (month, day) written in digits
 
 
 def english_numbers(text: str, words: bool = True) -> _EnglishNumbers:
@@ -174,9 +186,18 @@ def english_numbers(text: str, words: bool = True) -> _EnglishNumbers:
     for match in _EN_TIME.finditer(text):
         times |= _time_keys(match)
     months = frozenset(_EN_MONTHS[m.lower()] for m in _EN_MONTH.findall(text))
+    dates: set[tuple[int, int]] = set()
+    for match in _EN_NUMERIC_DATE.finditer(text):
+        if match["m"]:
+            dates.add((int(match["m"]), int(match["d"])))
+        else:
+            dates.update({(int(match["b"]), int(match["a"])), (int(match["a"]), int(match["b"]))})
+    values.update(Decimal(number) for number in _EN_GLUED.findall(text))
+    if _EN_A_DAY.search(text):
+        values.add(Decimal(24))
     if words and _HAS_NUMBER_WORD.search(text):
         values |= _word_values(text)
-    return _EnglishNumbers(frozenset(values), frozenset(times), months)
+    return _EnglishNumbers(frozenset(values), frozenset(times), months, frozenset(dates))
 
 
 def _time_keys(match: re.Match[str]) -> set[tuple[int, int]]:
@@ -214,6 +235,8 @@ def _word_values(text: str) -> set[Decimal]:
         value: int | None = None
         if token in _UNITS:
             value = _UNITS[token]
+        elif token in _DECADES:
+            values.add(Decimal(_DECADES[token]))
         elif token in _TENS:
             value = _TENS[token]
             if i + 1 < len(tokens) and tokens[i + 1] in _UNITS and _UNITS[tokens[i + 1]] < 10:
@@ -249,9 +272,9 @@ def _number_found(mention: _Mention, english: _EnglishNumbers) -> bool:
         [(hour, minute)] = mention.values
         # '19 h' may be a time (7 pm) or a duration (19 hours); '4 h' usually is a duration; '1h30' 1.5 hours
         duration = Decimal(hour) + Decimal(minute) / 60 if minute in (0, 15, 30, 45) else None
-        return (hour, minute) in english.times or duration in english.values
+        return (hour % 24, minute) in english.times or duration in english.values
     [(month, day)] = mention.values
-    return month in english.months and Decimal(day) in english.values
+    return (month, day) in english.dates or month in english.months and Decimal(day) in english.values
 
 
 def check_numbers(index: int, source: str, target: str) -> list[Check]:
