@@ -114,3 +114,23 @@ def test_the_cli_json_slices_back_into_the_decoded_file_crlf_and_bom_included(tm
     for span in _spans(data):
         assert decoded[span["start"]: span["end"]] == span["source"]
     assert "\r\n\r\n«\u00a0Sinon" in data["quotes"][4]["source"]
+
+
+def test_json_lines_records_offsets_index_their_text_field(tmp_path, monkeypatch):
+    from translate_cli import backends
+    from translate_cli.cli import cli
+
+    monkeypatch.setenv("BRIEF_SUMMARIZER", "extractive")
+    monkeypatch.setattr(backends, "load_engine", fake_loader(FakeTranslator()))
+    texts = ["Il a dit\u00a0: «\u00a0l’accord tient\u202f!\u00a0»", TYPOGRAPHY.read_text(encoding="utf-8")]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"id": n, "text": t}, ensure_ascii=False) + "\n" for n, t in enumerate(texts)),
+                      encoding="utf-8")
+    result = CliRunner().invoke(cli, ["translate", str(source), "--input-format", "jsonl", "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in records] == ["0", "1"]  # ids are strings in the output
+    assert records[0]["quotes"][0]["source"] == "l’accord tient\u202f!"
+    for record, text in zip(records, texts):
+        for span in _spans(record):
+            assert text[span["start"]: span["end"]] == span["source"]
