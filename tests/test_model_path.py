@@ -304,17 +304,21 @@ def test_torch_path_runs_int8_on_cpu_unless_float32_is_asked(overfit_marian_dir)
     import torch
     from tiny_models import OVERFIT_PAIRS
 
+    from translate_cli.backends.int8_rows import pick_kernel, rowwise_linear_class
     from translate_cli.backends.torch_marian import TorchMarianTranslator
 
     fast = TorchMarianTranslator(overfit_marian_dir, EngineOptions(device="cpu"))
     full = TorchMarianTranslator(overfit_marian_dir, EngineOptions(device="cpu", precision="float32"))
     beams_2 = Decoding(beams=2, length_cap=LengthCap())
-    assert fast.int8 and not full.int8
-    dynamic = torch.ao.nn.quantized.dynamic.Linear
+    # issue 13: row-wise int8 wherever a kernel passes its self-test (a sentence's result does not depend on its
+    # batch), torch's dynamic int8 elsewhere
+    assert fast.int8 == ("rows" if pick_kernel() else "dynamic") and full.int8 is None
+    int8_layer = rowwise_linear_class() if pick_kernel() else torch.ao.nn.quantized.dynamic.Linear
     assert not any(type(m) is torch.nn.Linear for m in fast.model.modules())
-    assert any(isinstance(m, dynamic) for m in fast.model.modules())
+    assert any(isinstance(m, int8_layer) for m in fast.model.modules())
     assert any(type(m) is torch.nn.Linear for m in full.model.modules())
-    assert not any(isinstance(m, dynamic) for m in full.model.modules())
+    assert not any(isinstance(m, int8_layer) for m in full.model.modules())
+    assert fast.model.config._attn_implementation == "brief-exact"  # padding-invariant attention on CPU
     sources, targets = [p[0] for p in OVERFIT_PAIRS], [p[1] for p in OVERFIT_PAIRS]
     # int8 weights keep the overfit model's exact translations.
     assert fast.translate_batch(sources, beams_2) == targets == full.translate_batch(sources, beams_2)

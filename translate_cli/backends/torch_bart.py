@@ -40,14 +40,15 @@ class TorchBartSummariser(TorchEngine):
         generation = self.model.generation_config
         self.settings: dict[str, Any] = {key: getattr(generation, key, None) for key in _SETTINGS}
 
-    def _load(self, model_dir: Path, dtype: Any, safetensors: bool) -> tuple[Any, Any]:
+    def _load(self, model_dir: Path, dtype: Any, safetensors: bool, attention: str | None) -> tuple[Any, Any]:
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
         # dtype explicit: transformers 5 defaults to the checkpoint's dtype, and fp16 on CPU is slow or broken.
         # When generation_config.json is missing, transformers reads the generation settings from config.json.
         tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
         return tokenizer, AutoModelForSeq2SeqLM.from_pretrained(str(model_dir), dtype=dtype,
-                                                                use_safetensors=safetensors)
+                                                                use_safetensors=safetensors,
+                                                                attn_implementation=attention)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         # verbose=False: counting a whole article is expected to exceed model_max_length; no warning for that.

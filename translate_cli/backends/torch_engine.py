@@ -31,29 +31,72 @@ def compute_dtype(device: str, precision: Precision = Precision.AUTO) -> Any:
     return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
 
 
-def quantize_int8(model: Any) -> tuple[Any, bool]:
-    """The model with its Linear layers in dynamic int8 (weights int8, activations quantised per batch), the way
-    CTranslate2 runs int8 on CPU; (model, False) unchanged where this torch build lacks it."""
+def quantize_int8(model: Any) -> tuple[Any, str | None]:
+    """(the model with its Linear layers in int8, which scheme): "rows" (int8_rows: activations quantised per row,
+    so a sentence's result does not depend on the others in its batch), else "dynamic" (torch's quantize_dynamic,
+    activations quantised per batch) where this torch build or CPU lacks a row-wise kernel; (model, None)
+    unchanged where it lacks both."""
+    from .int8_rows import quantize_rows
+
+    try:
+        return quantize_rows(model), "rows"
+    except (RuntimeError, ImportError):
+        pass
     try:
         import torch
         from torch.ao.quantization import quantize_dynamic
     except ImportError:
-        return model, False
+        return model, None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # torch 2.13 announces the quantized tensor API's future removal
         try:
-            return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True), True
+            return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True), "dynamic"
         except (RuntimeError, NotImplementedError, AssertionError):
-            return model, False
+            return model, None
 
 
-def prepare_model(model: Any, device: str, precision: Precision = Precision.AUTO) -> tuple[Any, bool]:
-    """(model in eval mode on `device`, whether it runs int8): on CPU with precision auto, its Linear layers in
-    dynamic int8 (quantize_int8)."""
+def prepare_model(model: Any, device: str, precision: Precision = Precision.AUTO) -> tuple[Any, str | None]:
+    """(model in eval mode on `device`, its int8 scheme or None): on CPU with precision auto, its Linear layers in
+    int8 (quantize_int8)."""
     model = model.eval().to(device)
     if device == "cpu" and precision is Precision.AUTO:
         return quantize_int8(model)
-    return model, False
+    return model, None
+
+
+EXACT_ATTENTION = "brief-exact"
+
+
+def _attention(device: str) -> str | None:
+    """On CPU, brief's own attention (register_exact_attention): a sentence's bits do not depend on how far its
+    neighbours pad the batch. GPU: transformers' default."""
+    if device != "cpu":
+        return None
+    register_exact_attention()
+    return EXACT_ATTENTION
+
+
+@functools.cache
+def register_exact_attention() -> None:
+    """Register EXACT_ATTENTION with transformers (once; a named entry in its attention table, nothing else changes):
+    eager attention whose softmax sums in float64. Both torch's fused CPU attention and a float32 softmax add up a
+    row's weights in an order that depends on the padded length, and int8's rounding turns those last-bit
+    differences into other tokens; in float64 they vanish when the weights are rounded back to float32."""
+    import torch
+    from transformers import AttentionInterface
+    from transformers.masking_utils import ALL_MASK_ATTENTION_FUNCTIONS, AttentionMaskInterface
+
+    def exact_attention(module: Any, query: Any, key: Any, value: Any, attention_mask: Any,
+                        scaling: float | None = None, dropout: float = 0.0, **_: Any) -> tuple[Any, Any]:
+        scale = query.size(-1) ** -0.5 if scaling is None else scaling
+        weights = torch.matmul(query, key.transpose(2, 3)) * scale
+        if attention_mask is not None:
+            weights = weights + attention_mask
+        weights = torch.nn.functional.softmax(weights, dim=-1, dtype=torch.float64).to(query.dtype)
+        return torch.matmul(weights, value).transpose(1, 2).contiguous(), weights
+
+    AttentionInterface.register(EXACT_ATTENTION, exact_attention)
+    AttentionMaskInterface.register(EXACT_ATTENTION, ALL_MASK_ATTENTION_FUNCTIONS["eager"])  # additive float mask
 
 
 _THREADS_LOCK = threading.RLock()
@@ -131,19 +174,20 @@ class TorchEngine:
         safetensors = weights.name.endswith(".safetensors") and weights.exists()
         try:
             self.tokenizer, self.model = self._load(model_dir, compute_dtype(self.device, options.precision),
-                                                    safetensors)
+                                                    safetensors, _attention(self.device))
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"cannot load a {self.label} from {model_dir}: {exc}".splitlines()[0]) from exc
         self.generation = GenerationSettings.merge(self.model.config.to_dict(), self.model.generation_config.to_dict())
         if not self.generation.max_positions:
             raise ModelError(f"{model_dir} is not a {self.label} (no max_position_embeddings in its config)")
-        self.model, self.int8 = prepare_model(self.model, self.device, options.precision)
+        self.model, self.int8 = prepare_model(self.model, self.device, options.precision)  # "rows", "dynamic", None
         self.workers, self.threads_per_worker = worker_layout("cpu" if self.device == "cpu" else "cuda",
                                                               options.threads, workers)
         self.threads = options.threads if self.device == "cpu" else None  # None: torch's own setting
         self._cache_keyword = "cache"  # "past_key_values" before a transformers 5 release renamed it
 
-    def _load(self, model_dir: Path, dtype: Any, safetensors: bool) -> tuple[Any, Any]:
+    def _load(self, model_dir: Path, dtype: Any, safetensors: bool, attention: str | None) -> tuple[Any, Any]:
+        """(tokenizer, model); `attention` is transformers' attn_implementation (None: its default)."""
         raise NotImplementedError
 
     def _generate(self, inputs: dict[str, Any], settings: Any) -> Any:

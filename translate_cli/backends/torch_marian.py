@@ -39,13 +39,14 @@ class TorchMarianTranslator(TorchEngine):
         self.default_beams = self.generation.num_beams or 1
         self.job_size, self.job_tokens = job_size, job_tokens
 
-    def _load(self, model_dir: Path, dtype: Any, safetensors: bool) -> tuple[Any, Any]:
+    def _load(self, model_dir: Path, dtype: Any, safetensors: bool, attention: str | None) -> tuple[Any, Any]:
         from transformers import MarianMTModel, MarianTokenizer
 
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*sacremoses.*")  # brief normalises text itself
             tokenizer = MarianTokenizer.from_pretrained(str(model_dir))
-        return tokenizer, MarianMTModel.from_pretrained(str(model_dir), dtype=dtype, use_safetensors=safetensors)
+        return tokenizer, MarianMTModel.from_pretrained(str(model_dir), dtype=dtype, use_safetensors=safetensors,
+                                                        attn_implementation=attention)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return [len(ids) for ids in self.tokenizer(list(texts)).input_ids]
