@@ -1,7 +1,7 @@
 """Same input, same output: an article translated among others gives byte-identical JSON to that article alone, on
 both backends and both CPU precisions (tiny models). The tiny models' activations are small and alike, so this pins
-the batching across documents; it does not prove torch's dynamic int8 (activations scaled per batch) stable on real
-weights — see issue 13."""
+the batching across documents; the per-row invariance of torch's int8 layers is pinned in test_int8_rows.py, and
+the whole claim on real-size weights by benchmarks/bench_same_output.py (issue 13)."""
 
 from __future__ import annotations
 
