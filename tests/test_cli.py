@@ -86,7 +86,8 @@ def test_json_output(runner, fake):
     assert len(data["quotes"]) == 11
     assert len(data["sentences"]) == 11
     assert data["models"]["translator"]["name"] == "fake"
-    assert list(data["quotes"][0]) == ["source", "start", "end", "target", "sentences", "nested", "method", "speaker"]
+    assert list(data["quotes"][0]) == ["source", "start", "end", "target", "sentences", "nested", "method", "origin",
+                                      "speaker"]
     assert list(data["sentences"][0]) == ["index", "paragraph", "source", "start", "end", "target"]
     french = SEED.read_text(encoding="utf-8")
     for item in data["sentences"] + data["quotes"]:

@@ -151,7 +151,7 @@ def test_to_dict_fields():
     ]
     assert data["quotes"] == [
         {"source": "oui", "start": 11, "end": 14, "target": "OUI", "sentences": [0], "nested": [], "method": "inline",
-         "speaker": None}
+         "origin": "marks", "speaker": None}
     ]
     assert data["source"] == "a.txt"
     assert data["brief"]["method"] == "extractive"

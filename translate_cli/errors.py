@@ -13,7 +13,7 @@ class ExitStatus(IntEnum):
     SUCCESS = 0
     INPUT_ERROR = 1  # an input could not be processed (empty, binary, undecodable, failed)
     USAGE_ERROR = 2  # bad option, missing input path
-    MODEL_ERROR = 3  # model missing, unverifiable or unloadable; setup problem
+    MODEL_ERROR = 3  # model missing, unverifiable or unloadable; setup problem (an optional extra missing)
     CHECKS_FAILED = 4  # --strict and a fidelity check flagged something
     INTERRUPTED = 130  # Ctrl-C / SIGINT
 
@@ -36,6 +36,10 @@ class UsageError(BriefError):
 
 class ConfigError(BriefError):
     """A config file or BRIEF_* environment variable is invalid."""
+
+
+class MissingExtraError(BriefError):
+    """An input needs an optional part of brief that is not installed (the message names the extra)."""
 
 
 class ModelError(BriefError):
@@ -70,7 +74,7 @@ class ErrorReport:
     """What a front end says about an error: the exit status, a kind a script can branch on, and one line."""
 
     status: ExitStatus
-    kind: str  # input | usage | config | model | interrupted | internal
+    kind: str  # input | usage | config | model | setup | interrupted | internal
     message: str
 
     def to_dict(self) -> dict[str, str]:
@@ -84,6 +88,7 @@ _TABLE: tuple[tuple[type[BaseException], ExitStatus, str, Callable[[BaseExceptio
     (UsageError, ExitStatus.USAGE_ERROR, "usage", str),
     (ConfigError, ExitStatus.USAGE_ERROR, "config", str),
     (ModelError, ExitStatus.MODEL_ERROR, "model", str),
+    (MissingExtraError, ExitStatus.MODEL_ERROR, "setup", str),
     (BriefError, ExitStatus.INPUT_ERROR, "input", str),
     (KeyboardInterrupt, ExitStatus.INTERRUPTED, "interrupted", lambda exc: "interrupted"),
     (FileNotFoundError, ExitStatus.INPUT_ERROR, "input", lambda exc: f"no such file: {exc.filename}"),  # type: ignore[attr-defined]

@@ -66,9 +66,13 @@ class Pipeline:
             raise outcome
         return outcome
 
-    def translate_file(self, path: str | Path) -> Result:
-        source = source_from_path(path)
-        return self.translate(source.text, source=source.name, warnings=source.warnings)
+    def translate_file(self, path: str | Path, input_format: str = "auto") -> Result:
+        """Translate one file: a text, or a web page's article (HTML, by extension or content; input_format
+        "text" or "html" forces one)."""
+        [(_, outcome)] = self.translate_many([source_from_path(path, input_format)])
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
 
     def translate_many(
         self,
@@ -124,6 +128,8 @@ class Pipeline:
                           *(f"{work.source.name}: {c.detail} (brief translates from French)" for c in work.language)),
                 checks=(*work.language, *checked.checks),
                 quote_style=self.options.quotes,
+                article=work.source.article,
+                blocks=work.document.blocks,
             ))
             if self.briefer is not None:
                 result = self.briefer.brief(result)
@@ -134,7 +140,8 @@ def _prepare(source: Source) -> _Prepared:
     normalised = normalise_aligned(source.text)
     if not normalised.text.strip():
         raise InputError(f"{source.name}: empty input (no text to translate)")
-    return _Prepared(source, segment(normalised.text, normalised), tuple(check_language(normalised.text, "fr")))
+    document = segment(normalised.text, normalised, source.blocks)
+    return _Prepared(source, document, tuple(check_language(normalised.text, "fr")))
 
 
 def load(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
+from .result import ArticleInfo
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -83,14 +84,37 @@ class Source:
     text: str
     name: str = "-"
     warnings: tuple[str, ...] = ()
+    article: ArticleInfo | None = None  # a web page's metadata; `text` is then the article extracted from it
+    blocks: tuple[str, ...] = ()  # the kind of each of text's paragraphs in the page (see Result.blocks)
 
 
-def source_from_bytes(data: bytes, name: str = "-") -> Source:
+INPUT_FORMATS = ("auto", "text", "html")  # for one document's bytes; JSON Lines is a batch of documents
+
+
+def source_from_bytes(data: bytes, name: str = "-", input_format: str = "auto") -> Source:
+    """One document's bytes as a Source: a web page's article (html, or auto and the name or content says HTML;
+    needs the web extra) or the text itself."""
+    if input_format == "html" or (input_format == "auto" and _looks_like_html(name, data)):
+        from .web.html import read_page
+
+        page = read_page(data, name)
+        return Source(page.text, name, page.warnings, article=page.info, blocks=page.blocks)
     decoded = decode(data, name)
     return Source(decoded.text, name, decoded.warnings)
 
 
-def source_from_path(path: str | Path) -> Source:
+_HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+_HTML_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head)[\s>]", re.I | re.S)
+
+
+def _looks_like_html(name: str, data: bytes) -> bool:
+    """By the file name's extension, else by how the content starts (<!DOCTYPE html>, <html>, <head>)."""
+    if name.lower().endswith(_HTML_SUFFIXES):
+        return True
+    return bool(_HTML_START.match(data[:4096]))
+
+
+def source_from_path(path: str | Path, input_format: str = "auto") -> Source:
     """Read and decode one file ('-' is not handled here: the caller reads stdin's bytes)."""
     path = Path(path)
     if path.is_dir():
@@ -101,7 +125,7 @@ def source_from_path(path: str | Path) -> Source:
         raise InputError(f"{path}: no such file") from exc
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
-    return source_from_bytes(data, str(path))
+    return source_from_bytes(data, str(path), input_format)
 
 
 _SPACES = "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u205f\u3000"

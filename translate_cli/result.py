@@ -26,6 +26,22 @@ class Span:
 
 
 @dataclass(frozen=True)
+class ArticleInfo:
+    """What a web page says about its article (HTML input): None where the page does not say."""
+
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None  # as the page gives it, ISO 8601 where it can be read
+    site: str | None = None
+    url: str | None = None
+    language: str | None = None  # the page's declared language (<html lang>)
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"title": self.title, "author": self.author, "date": self.date, "site": self.site, "url": self.url,
+                "language": self.language}
+
+
+@dataclass(frozen=True)
 class SentenceResult:
     index: int
     paragraph: int
@@ -65,6 +81,7 @@ class QuoteResult:
     nested: tuple[NestedQuote, ...]
     method: str  # "inline", "separate", "mixed" when its sentences were restored differently, or "original"
     speaker: str | None = None
+    origin: str = "marks"  # "marks" (« », “ ”, "…") or "blockquote" (a web page's <blockquote>, marks or not)
 
     @property
     def source(self) -> str:
@@ -78,6 +95,7 @@ class QuoteResult:
             "sentences": list(self.sentences),
             "nested": [nested.to_dict() for nested in self.nested],
             "method": self.method,
+            "origin": self.origin,
             "speaker": self.speaker,
         }
 
@@ -173,6 +191,8 @@ class Result:
     checks: tuple[Check, ...] = ()  # fidelity flags and retry notes
     brief: Brief | None = None  # when a brief was asked for
     quote_style: QuoteStyle = QuoteStyle.CURLY  # the translation's quotation marks (writers quote key quotes alike)
+    article: ArticleInfo | None = None  # a web page's metadata (HTML input)
+    blocks: tuple[str, ...] = ()  # per paragraph, its kind in a web page: "h1"…"h6", "p", "item", "quote"
 
     @property
     def flagged(self) -> list[Check]:
@@ -190,6 +210,8 @@ class Result:
             "warnings": list(self.warnings),
             "checks": [check.to_dict() for check in self.checks],
         }
+        if self.article is not None:
+            data["article"] = self.article.to_dict()
         if self.brief is not None:
             data["brief"] = self.brief.to_dict()
         if self.record_id is not None:

@@ -27,6 +27,7 @@ class Document:
     sentences: tuple[Sentence, ...]
     quotes: QuoteParse
     origin: Normalised | None = None  # how `text` maps back to the text as given (None: it is that text)
+    blocks: tuple[str, ...] = ()  # per paragraph, its kind in a web page ("p", "h1", "item", "quote"); () for text
 
     def sentence_text(self, sentence: Sentence) -> str:
         return self.text[sentence.start: sentence.end]
@@ -92,9 +93,10 @@ def _one_paragraph_per_line(block: str) -> bool:
     return ended >= 0.8 * (len(lines) - 1)
 
 
-def segment(text: str, origin: Normalised | None = None) -> Document:
+def segment(text: str, origin: Normalised | None = None, blocks: tuple[str, ...] = ()) -> Document:
     """Cut a normalised text (see reading.normalise) into paragraphs and sentences and parse its quotations.
-    `origin` (whose text is `text`) lets the document quote its input verbatim."""
+    `origin` (whose text is `text`) lets the document quote its input verbatim; `blocks` gives each paragraph's
+    kind in a web page (ignored unless there is one per paragraph)."""
     paragraphs = split_paragraphs(text)
     quotes = parse_quotes(text, paragraphs)
     roles = {mark.pos: mark.role for mark in quotes.marks}
@@ -109,7 +111,8 @@ def segment(text: str, origin: Normalised | None = None) -> Document:
                 end -= 1
             if end > start:
                 sentences.append(Sentence(len(sentences), p_index, start, end, seps[k]))
-    return Document(text, tuple(paragraphs), tuple(sentences), quotes, origin)
+    blocks = blocks if len(blocks) == len(paragraphs) else ()
+    return Document(text, tuple(paragraphs), tuple(sentences), quotes, origin, blocks)
 
 
 def _boundaries(text: str, start: int, end: int, roles: dict[int, str]) -> list[tuple[int, str]]:

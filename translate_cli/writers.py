@@ -61,9 +61,36 @@ _PARAGRAPH_BREAK = re.compile(r"[ \t]*(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)\s*")
 _LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n|\r|\n)[ \t]*")
 
 
+def article_header(result: Result) -> str:
+    """For a web page's article: where it comes from (site, author, date) and its URL, one line each."""
+    if result.article is None:
+        return ""
+    info = result.article
+    lines = [", ".join(part for part in (info.site, info.author, info.date) if part), info.url or ""]
+    return "".join(f"{line}\n" for line in lines if line) + "\n"
+
+
+def _markdown_blocks(result: Result) -> str:
+    """The translation with a web page's structure in Markdown: headings, list items, block quotes."""
+    paragraphs = result.translation.split("\n\n")
+    if not result.blocks or len(paragraphs) != len(result.blocks):
+        return result.translation
+    marker = {"item": "- ", "quote": "> "} | {f"h{level}": "#" * level + " " for level in range(1, 7)}
+    out: list[str] = []
+    previous = ""
+    for kind, paragraph in zip(result.blocks, paragraphs):
+        text = marker.get(kind, "") + paragraph.replace("\n", "\n> " if kind == "quote" else "\n")
+        joined = kind == previous and kind in ("item", "quote")  # consecutive items form one list, quotes one quote
+        out.append(("\n>\n" if kind == "quote" else "\n") if joined else "\n\n")
+        out.append(text)
+        previous = kind
+    return "".join(out).lstrip("\n")
+
+
 def write_text(result: Result, stream: TextIO) -> None:
     """With a brief: the labelled brief, the translation, any flagged checks, then each quotation French ↔ English.
-    Without: the translation."""
+    Without: the translation. A web page's article starts with where it comes from."""
+    stream.write(article_header(result))
     if result.brief is None:
         stream.write(result.translation.rstrip("\n") + "\n")
         return
@@ -91,7 +118,9 @@ def write_jsonl(output: Result | BriefResult, stream: TextIO) -> None:
 def write_markdown(result: Result, stream: TextIO) -> None:
     if result.brief is not None:
         stream.write(brief_markdown(result.brief, result.quote_style) + "\n---\n\n")
-    stream.write(result.translation.rstrip("\n") + "\n")
+    if result.article is not None:
+        stream.write("".join(f"{line}  \n" for line in article_header(result).splitlines() if line) + "\n")
+    stream.write(_markdown_blocks(result).rstrip("\n") + "\n")
     if result.flagged:
         stream.write("\n## Checks\n\n")
         for check in result.flagged:

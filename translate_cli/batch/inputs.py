@@ -17,7 +17,7 @@ from ..errors import InputError, UsageError
 from ..reading import Source, decode, source_from_bytes
 from .outputs import TMP_PREFIX
 
-DEFAULT_GLOBS = ("*.txt", "*.md")
+DEFAULT_GLOBS = ("*.txt", "*.md", "*.html", "*.htm")
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class BatchInput:
     fields: dict[str, Any] = field(default_factory=dict)  # the record's other fields
     line: int | None = None  # a JSON Lines record's line number
     problem: str | None = None  # why this record cannot be read (it fails alone, when its turn comes)
+    input_format: str = "auto"  # a file's or stdin's: "auto" (HTML by extension or content, else text), "text", "html"
 
     @property
     def label(self) -> str:
@@ -46,7 +47,7 @@ def discover(
     paths: Sequence[str],
     *,
     globs: Sequence[str] = DEFAULT_GLOBS,
-    input_format: str = "text",
+    input_format: str = "auto",
     out_dir: Path | None = None,
     stdin: bytes | None = None,
 ) -> list[BatchInput]:
@@ -59,7 +60,7 @@ def discover(
             if input_format == "jsonl":
                 inputs.extend(_records(data, "-"))
             else:
-                inputs.append(BatchInput("-", Path("stdin"), data=data))
+                inputs.append(BatchInput("-", Path("stdin"), data=data, input_format=input_format))
             continue
         path = Path(given)
         if path.is_dir():
@@ -89,7 +90,7 @@ def _file_inputs(path: Path, relative: Path, input_format: str) -> list[BatchInp
         except OSError as exc:
             raise UsageError(f"cannot read {path}: {exc.strerror}") from None
         return _records(data, str(path))
-    return [BatchInput(str(path), _strip_suffix(relative), path=path)]
+    return [BatchInput(str(path), _strip_suffix(relative), path=path, input_format=input_format)]
 
 
 def _strip_suffix(relative: Path) -> Path:
@@ -143,10 +144,10 @@ def read_source(item: BatchInput) -> Source:
     if item.text is not None:
         return Source(item.text, item.label)
     if item.data is not None:
-        return source_from_bytes(item.data, item.label)
+        return source_from_bytes(item.data, item.label, item.input_format)
     assert item.path is not None
     try:
         data = item.path.read_bytes()
     except OSError as exc:
         raise InputError(f"{item.label}: cannot read ({exc.strerror})") from None
-    return source_from_bytes(data, item.label)
+    return source_from_bytes(data, item.label, item.input_format)

@@ -99,8 +99,11 @@ def batch_options(suffixes: str) -> Callable[[Callable[..., Any]], Callable[...,
                      help=f"Write one file per input here, mirroring the input tree ({suffixes})."),
         click.option("--glob", "globs", multiple=True,
                      help="File patterns for directory inputs [default: *.txt, *.md]."),
-        click.option("--input-format", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
-                     help='jsonl: each line is {"id": …, "text": …}; other fields are echoed under "input".'),
+        click.option("--input-format", type=click.Choice(["auto", "text", "html", "jsonl"]), default="auto",
+                     show_default=True,
+                     help="auto: a web page (.html/.htm, or content starting <!DOCTYPE html> or <html>) gives its "
+                          'article (web extra), anything else is text; jsonl: each line is {"id": …, "text": …}, '
+                          'other fields echoed under "input".'),
         click.option("--overwrite", is_flag=True, help="Redo inputs whose output already exists in --out-dir."),
         click.option("--fail-fast", is_flag=True, help="Stop at the first input that fails."),
     )

@@ -84,10 +84,12 @@ def summarise_extractive(result: Result, skip_title: bool) -> tuple[str, str]:
     """(headline, summary) from whole sentences of the translation."""
     title = _title(result) if skip_title else None
     units = [u for u in _units(result) if u.text.strip() and not (title and u.positions[0] == 0)]
-    # Whole sentences only: no headings, dialogue lines or fragments; none spanning paragraphs.
+    # Whole sentences only: no headings, dialogue lines or fragments; none spanning paragraphs; none of a web page's
+    # block quotes (a quotation without marks would read as the article's own statement).
     candidates = [
         u for u in units
         if u.usable and _ENDS_SENTENCE.search(u.text) and len(words(u.text)) >= 6 and u.text[:1] not in "—–-•"
+        and not (result.blocks and result.blocks[u.paragraph] == "quote")
     ] or units
     if not candidates:
         return "", ""

@@ -91,11 +91,14 @@ def assemble(
     sentence_results: list[SentenceResult] = []
     open_quotes: list[int] = []
     previous_paragraph = None
+    paragraph_spans: dict[int, tuple[int, int]] = {}  # paragraph → its English in builder.text
     for sentence in doc.sentences:
         if previous_paragraph is not None and sentence.paragraph != previous_paragraph:
             for quote in open_quotes:  # a quotation running on: its content so far ends with the paragraph
                 builder.end_span(quote)
             builder.new_line("\n\n")
+        if sentence.paragraph != previous_paragraph:
+            paragraph_spans[sentence.paragraph] = (len(builder.text), len(builder.text))
         previous_paragraph = sentence.paragraph
         sentence_start = len(builder.text)
         for token in renderings[sentence.index]:
@@ -117,6 +120,7 @@ def assemble(
                     open_quotes.remove(token.quote)
         builder.text = builder.text.rstrip(" ")
         target = builder.text[sentence_start:]
+        paragraph_spans[sentence.paragraph] = (paragraph_spans[sentence.paragraph][0], len(builder.text))
         french = Span(*doc.verbatim(sentence.start, sentence.end), " ".join(doc.sentence_text(sentence).split()))
         sentence_results.append(
             SentenceResult(sentence.index, sentence.paragraph, french, target.strip(), methods[sentence.index])
@@ -126,7 +130,9 @@ def assemble(
         elif sentence.separator and builder.last != "open":  # a quote opened by an empty sentence hugs its text
             builder.text += sentence.separator
     translation = builder.text.strip()
-    return Assembled(translation, tuple(sentence_results), tuple(_ledger(doc, builder, sentence_results)))
+    ledger = _ledger(doc, builder, sentence_results) + _block_quotes(doc, builder, sentence_results, paragraph_spans)
+    ledger.sort(key=lambda quote: quote.french.start)
+    return Assembled(translation, tuple(sentence_results), tuple(ledger))
 
 
 def _ledger(doc: Document, builder: _Builder, sentences: list[SentenceResult]) -> list[QuoteResult]:
@@ -151,6 +157,24 @@ def _ledger(doc: Document, builder: _Builder, sentences: list[SentenceResult]) -
         method = marked.pop() if len(marked) == 1 else "mixed"
         nested = tuple(NestedQuote(source_of(q), target_of(q)) for q in doc.quotes.descendants(quote.id))
         results.append(QuoteResult(source_of(quote), target_of(quote), covered, nested, method))
+    return results
+
+
+def _block_quotes(doc: Document, builder: _Builder, sentences: list[SentenceResult],
+                  paragraph_spans: dict[int, tuple[int, int]]) -> list[QuoteResult]:
+    """A web page's <blockquote> paragraphs as ledger quotations (origin "blockquote"), marks or not: the whole
+    paragraph, French verbatim and its English."""
+    results = []
+    for paragraph, kind in enumerate(doc.blocks):
+        if kind != "quote" or paragraph not in paragraph_spans:
+            continue
+        start, end = doc.paragraphs[paragraph]
+        covered = [s for s in sentences if s.paragraph == paragraph]
+        methods = {s.method for s in covered}
+        english_start, english_end = paragraph_spans[paragraph]
+        results.append(QuoteResult(quoted_span(doc, [(start, end)]), builder.text[english_start:english_end].strip(),
+                                   tuple(s.index for s in covered), (), methods.pop() if len(methods) == 1 else "mixed",
+                                   origin="blockquote"))
     return results
 
 
