@@ -94,7 +94,7 @@ INPUT_FORMATS = ("auto", "text", "html")  # for one document's bytes; JSON Lines
 def source_from_bytes(data: bytes, name: str = "-", input_format: str = "auto") -> Source:
     """One document's bytes as a Source: a web page's article (html, or auto and the name or content says HTML;
     needs the web extra) or the text itself."""
-    if input_format == "html" or (input_format == "auto" and _looks_like_html(name, data)):
+    if input_format == "html" or (input_format == "auto" and looks_like_html(name, data)):
         from .web.html import read_page
 
         page = read_page(data, name)
@@ -107,7 +107,7 @@ _HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 _HTML_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head)[\s>]", re.I | re.S)
 
 
-def _looks_like_html(name: str, data: bytes) -> bool:
+def looks_like_html(name: str, data: bytes) -> bool:
     """By the file name's extension, else by how the content starts (<!DOCTYPE html>, <html>, <head>)."""
     if name.lower().endswith(_HTML_SUFFIXES):
         return True

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from ..errors import BriefError
 from ..reading import Source
 from ..result import BriefResult, Result
-from .inputs import DEFAULT_GLOBS, BatchInput, discover, read_source
+from .inputs import DEFAULT_GLOBS, BatchInput, discover, prefetched, read_source
 from .outputs import (
     OUTCOMES,
     Outcome,
@@ -34,8 +34,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "DEFAULT_GLOBS", "OUTCOMES", "BatchInput", "BatchItem", "Outcome", "Output", "Process", "check_outputs",
-    "discover", "failure_record", "output_path", "read_outcomes", "read_source", "remove_stale_temporaries", "run",
-    "run_process", "with_record", "write_atomically",
+    "discover", "failure_record", "output_path", "prefetched", "read_outcomes", "read_source",
+    "remove_stale_temporaries", "run", "run_process", "with_record", "write_atomically",
 ]
 
 

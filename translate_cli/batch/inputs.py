@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, UsageError
-from ..reading import Source, decode, source_from_bytes
+from ..reading import Source, decode, looks_like_html, source_from_bytes
+from ..web.fetch import FetchSettings, Page, fetch, is_url, output_stem
 from .outputs import TMP_PREFIX
 
 DEFAULT_GLOBS = ("*.txt", "*.md", "*.html", "*.htm")
+DEFAULT_FETCH = FetchSettings()
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,10 @@ class BatchInput:
     line: int | None = None  # a JSON Lines record's line number
     problem: str | None = None  # why this record cannot be read (it fails alone, when its turn comes)
     input_format: str = "auto"  # a file's or stdin's: "auto" (HTML by extension or content, else text), "text", "html"
+    url: str | None = None  # a web page to fetch (when its turn comes, unless `page` holds it already)
+    page: Page | None = None  # what fetching `url` gave
+    fetch_settings: FetchSettings = DEFAULT_FETCH
+    read: Source | None = None  # the document, once read (prefetched)
 
     @property
     def label(self) -> str:
@@ -50,11 +56,17 @@ def discover(
     input_format: str = "auto",
     out_dir: Path | None = None,
     stdin: bytes | None = None,
+    fetch: FetchSettings = DEFAULT_FETCH,
 ) -> list[BatchInput]:
-    """Expand files, directories (recursive, filtered by `globs`) and '-' into inputs, in a stable order."""
+    """Expand files, directories (recursive, filtered by `globs`), URLs, feeds and '-' into inputs, in a stable
+    order. A URL given is fetched now (a page or a feed?); a feed's items are fetched when their turn comes, and
+    not at all when their output exists."""
     inputs: list[BatchInput] = []
     excluded = out_dir.resolve() if out_dir else None
     for given in paths:
+        if is_url(given):
+            inputs.extend(_url_inputs(given, fetch))
+            continue
         if given == "-":
             data = stdin if stdin is not None else b""
             if input_format == "jsonl":
@@ -73,9 +85,9 @@ def discover(
                 and not (excluded and candidate.resolve().is_relative_to(excluded))
             )
             for file in files:
-                inputs.extend(_file_inputs(file, file.relative_to(path), input_format))
+                inputs.extend(_file_inputs(file, file.relative_to(path), input_format, fetch))
         elif path.is_file():
-            inputs.extend(_file_inputs(path, Path(path.name), input_format))
+            inputs.extend(_file_inputs(path, Path(path.name), input_format, fetch))
         elif path.exists():
             raise UsageError(f"{given} is not a regular file")
         else:
@@ -83,13 +95,41 @@ def discover(
     return inputs
 
 
-def _file_inputs(path: Path, relative: Path, input_format: str) -> list[BatchInput]:
-    if input_format == "jsonl":
+def _url_inputs(url: str, settings: FetchSettings) -> list[BatchInput]:
+    from ..web.feeds import feed_links, looks_like_feed
+
+    page = fetch(url, settings)
+    if looks_like_feed(page.data, page.content_type):
+        return _link_inputs(feed_links(page.data, url, page.url), url, settings)
+    return [BatchInput(url, Path(output_stem(url)), url=url, page=page, fetch_settings=settings)]
+
+
+def _link_inputs(links: Sequence[str], source: str, settings: FetchSettings) -> list[BatchInput]:
+    return [BatchInput(link, Path(output_stem(link)), url=link, fetch_settings=settings) for link in links
+            if is_url(link)]
+
+
+def _file_inputs(path: Path, relative: Path, input_format: str, fetch: FetchSettings = DEFAULT_FETCH) \
+        -> list[BatchInput]:
+    if input_format in ("jsonl", "urls", "feed") or (input_format == "auto" and path.suffix.lower() in
+                                                     (".rss", ".atom", ".xml")):
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-        return _records(data, str(path))
+        if input_format == "jsonl":
+            return _records(data, str(path))
+        if input_format == "urls":
+            lines = [line.strip() for line in decode(data, str(path)).text.splitlines()]
+            urls = [line for line in lines if line and not line.startswith("#")]
+            bad = [line for line in urls if not is_url(line)]
+            if bad:
+                raise UsageError(f"{path}: not an http(s) URL: {bad[0]}")
+            return _link_inputs(urls, str(path), fetch)
+        from ..web.feeds import feed_links, looks_like_feed
+
+        if input_format == "feed" or looks_like_feed(data, name=str(path)):
+            return _link_inputs(feed_links(data, str(path)), str(path), fetch)
     return [BatchInput(str(path), _strip_suffix(relative), path=path, input_format=input_format)]
 
 
@@ -138,9 +178,14 @@ def _unusable(source: str, line: int, why: str, record_id: str | None = None) ->
 
 
 def read_source(item: BatchInput) -> Source:
-    """Read and decode one input (InputError if it is unreadable, binary, empty or an unusable record)."""
+    """Read and decode one input (InputError if it is unreadable, binary, empty, an unusable record, or a URL that
+    cannot be fetched or is no web page)."""
+    if item.read is not None:
+        return item.read
     if item.problem is not None:
         raise InputError(item.problem)
+    if item.url is not None:
+        return _web_source(item)
     if item.text is not None:
         return Source(item.text, item.label)
     if item.data is not None:
@@ -151,3 +196,20 @@ def read_source(item: BatchInput) -> Source:
     except OSError as exc:
         raise InputError(f"{item.label}: cannot read ({exc.strerror})") from None
     return source_from_bytes(data, item.label, item.input_format)
+
+
+def _web_source(item: BatchInput) -> Source:
+    from ..web.html import read_page
+
+    assert item.url is not None
+    page = item.page or fetch(item.url, item.fetch_settings)
+    if page.content_type and page.content_type not in ("text/html", "application/xhtml+xml") and \
+            not looks_like_html(page.url, page.data):
+        raise InputError(f"{item.url}: not a web page (Content-Type {page.content_type})")
+    extracted = read_page(page.data, item.url, url=page.url, charset=page.charset)
+    return Source(extracted.text, item.url, extracted.warnings, article=extracted.info, blocks=extracted.blocks)
+
+
+def prefetched(item: BatchInput) -> BatchInput:
+    """`item` with its document read (InputError now rather than after a model has loaded)."""
+    return replace(item, read=read_source(item))

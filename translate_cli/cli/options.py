@@ -99,11 +99,18 @@ def batch_options(suffixes: str) -> Callable[[Callable[..., Any]], Callable[...,
                      help=f"Write one file per input here, mirroring the input tree ({suffixes})."),
         click.option("--glob", "globs", multiple=True,
                      help="File patterns for directory inputs [default: *.txt, *.md]."),
-        click.option("--input-format", type=click.Choice(["auto", "text", "html", "jsonl"]), default="auto",
-                     show_default=True,
-                     help="auto: a web page (.html/.htm, or content starting <!DOCTYPE html> or <html>) gives its "
-                          'article (web extra), anything else is text; jsonl: each line is {"id": …, "text": …}, '
-                          'other fields echoed under "input".'),
+        click.option("--input-format", type=click.Choice(["auto", "text", "html", "jsonl", "urls", "feed"]),
+                     default="auto", show_default=True,
+                     help="auto: an http(s) URL is fetched, a web page (.html/.htm, or content starting <!DOCTYPE "
+                          "html> or <html>) gives its article and an RSS/Atom feed its items' pages (web extra), "
+                          'anything else is text; jsonl: each line is {"id": …, "text": …}, other fields echoed '
+                          'under "input"; urls: a file of URLs, one per line; feed: a feed file.'),
+        click.option("--timeout", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
+                     help="Seconds a URL's whole answer may take."),
+        click.option("--max-bytes", type=click.IntRange(min=1), default=10 * 1024 * 1024, show_default=True,
+                     help="Largest page or feed fetched, in bytes."),
+        click.option("--max-redirects", type=click.IntRange(min=0), default=5, show_default=True,
+                     help="Redirects followed per URL."),
         click.option("--overwrite", is_flag=True, help="Redo inputs whose output already exists in --out-dir."),
         click.option("--fail-fast", is_flag=True, help="Stop at the first input that fails."),
     )

@@ -14,6 +14,7 @@ import click
 
 from ..errors import UsageError, describe_error
 from ..result import Result
+from ..web.fetch import FetchSettings, is_url
 from .output import emit
 from .progress import Reporter
 
@@ -32,7 +33,7 @@ class Plan:
 
 def plan_inputs(
     inputs: Sequence[str], *, fmt: str, output: str | None, out_dir: str | None, globs: Sequence[str],
-    input_format: str, product: str,
+    input_format: str, product: str, fetch: FetchSettings | None = None,
 ) -> Plan:
     """The documents a run reads, checked before any model loads: stdin once at most, -o for one input only,
     one JSON document on stdout at most, no two inputs writing the same file."""
@@ -47,9 +48,11 @@ def plan_inputs(
     target_dir = Path(out_dir) if out_dir else None
     stdin = read_stdin() if "-" in inputs else None
     documents = batch.discover(
-        inputs, globs=globs or batch.DEFAULT_GLOBS, input_format=input_format, out_dir=target_dir, stdin=stdin
+        inputs, globs=globs or batch.DEFAULT_GLOBS, input_format=input_format, out_dir=target_dir, stdin=stdin,
+        fetch=fetch or FetchSettings(),
     )
-    several = len(documents) != 1 or input_format == "jsonl" or any(Path(p).is_dir() for p in inputs if p != "-")
+    several = len(documents) != 1 or input_format in ("jsonl", "urls", "feed") or any(
+        Path(p).is_dir() for p in inputs if p != "-" and not is_url(p)) or len(documents) != len(inputs)
     if not documents:
         raise UsageError("no input files found (directories are searched for --glob patterns, default *.txt *.md)")
     if output and several:
@@ -60,8 +63,9 @@ def plan_inputs(
         batch.check_outputs(documents, target_dir, fmt, product=product)
         batch.remove_stale_temporaries(target_dir)
     if not several:
-        # One input: read and decode it before loading a model, so a bad input fails in milliseconds.
-        batch.read_source(documents[0])
+        # One input: read and decode it before loading a model, so a bad input fails in milliseconds (a URL is
+        # fetched once: the document keeps what was read).
+        documents[0] = batch.prefetched(documents[0])
     return Plan(documents, several, target_dir, fmt, Path(output) if output else None)
 
 

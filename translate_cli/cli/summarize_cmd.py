@@ -38,6 +38,9 @@ def summarize(
     out_dir: str | None,
     globs: tuple[str, ...],
     input_format: str,
+    timeout: float,
+    max_bytes: int,
+    max_redirects: int,
     overwrite: bool,
     fail_fast: bool,
     quiet: bool,
@@ -53,6 +56,7 @@ def summarize(
     from ..briefer import load_briefer
     from ..engine import Decoding, LengthCap
     from ..options import resolve_options
+    from ..web.fetch import FetchSettings
     from ..writers import render
 
     environment = current_environment()
@@ -60,7 +64,7 @@ def summarize(
     fmt = output_format(fmt, output)
     options = resolve_options(settings, environ=environment.environ)
     plan = plan_inputs(inputs, fmt=fmt, output=output, out_dir=out_dir, globs=globs, input_format=input_format,
-                       product="brief")
+                       fetch=FetchSettings(timeout, max_bytes, max_redirects), product="brief")
     reporter.total = len(plan.documents)
     briefer = load_briefer(options.summarizer, options.engine, notify=reporter.notice,
                            load_engine=environment.load_engine)

@@ -47,6 +47,9 @@ def translate(
     out_dir: str | None,
     globs: tuple[str, ...],
     input_format: str,
+    timeout: float,
+    max_bytes: int,
+    max_redirects: int,
     overwrite: bool,
     fail_fast: bool,
     strict: bool,
@@ -64,6 +67,7 @@ def translate(
     from .. import batch
     from ..options import resolve_options
     from ..pipeline import load
+    from ..web.fetch import FetchSettings
     from ..writers import render
 
     environment = current_environment()
@@ -71,7 +75,7 @@ def translate(
     fmt = output_format(fmt, output)
     options = resolve_options(settings, environ=environment.environ)  # bad settings fail before any input is read
     plan = plan_inputs(inputs, fmt=fmt, output=output, out_dir=out_dir, globs=globs, input_format=input_format,
-                       product="translation")
+                       fetch=FetchSettings(timeout, max_bytes, max_redirects), product="translation")
     reporter.total = len(plan.documents)
     pipeline = load(options=options, notify=reporter.notice, load_engine=environment.load_engine)
     for warning in pipeline.load_warnings:  # about the run, not a document: said once

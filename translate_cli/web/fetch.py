@@ -1,0 +1,127 @@
+"""Fetching a page or feed by URL (urllib3, which the web extra brings): a time limit for the whole response, a size
+limit, a bounded number of redirects, brief's User-Agent; every failure one line naming the URL."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from ..errors import InputError, MissingExtraError
+
+_URL = re.compile(r"https?://[^\s/$.?#][^\s]*\Z", re.I)
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
+
+
+def is_url(text: str) -> bool:
+    return bool(_URL.match(text))
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """How brief fetches: defaults a media monitor can run on a schedule; all settable (--timeout, --max-bytes,
+    --max-redirects)."""
+
+    timeout: float = 20.0  # seconds for the whole response, redirects included
+    max_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str  # after redirects
+    data: bytes
+    content_type: str  # the media type, lower case, without parameters ("" when the server sends none)
+    charset: str | None  # as the Content-Type header declares it
+
+
+def user_agent() -> str:
+    from .. import __version__
+
+    return f"brief/{__version__} (French news translation; +https://pypi.org/project/brief-translate/)"
+
+
+def fetch(url: str, settings: FetchSettings = FetchSettings()) -> Page:
+    """GET `url` following at most settings.max_redirects redirects; InputError (one line) on any failure."""
+    try:
+        import urllib3
+    except ImportError as exc:
+        raise MissingExtraError(f'{url}: URL input needs brief\'s web extra (pip install "brief-translate[web]")') \
+            from exc
+    deadline = time.monotonic() + settings.timeout
+    pool = urllib3.PoolManager(headers={"User-Agent": user_agent(), "Accept": "text/html,application/xhtml+xml,"
+                                        "application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.5"})
+    seen = [url]
+    current = url
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise InputError(f"{url}: no complete answer within {settings.timeout:g} s (--timeout)")
+        try:
+            response = pool.request("GET", current, redirect=False, retries=False, preload_content=False,
+                                    timeout=urllib3.Timeout(total=left))
+        except urllib3.exceptions.HTTPError as exc:
+            raise InputError(f"{url}: cannot fetch ({_reason(exc, settings)})") from None
+        try:
+            if response.status in (301, 302, 303, 307, 308):
+                location = response.headers.get("Location")
+                if not location:
+                    raise InputError(f"{url}: HTTP {response.status} redirect without a Location")
+                current = urljoin(current, location)
+                if current in seen:
+                    raise InputError(f"{url}: redirect loop ({' → '.join(seen + [current])})")
+                seen.append(current)
+                if len(seen) - 1 > settings.max_redirects:
+                    raise InputError(f"{url}: more than {settings.max_redirects} redirects (--max-redirects)")
+                if urlsplit(current).scheme not in ("http", "https"):
+                    raise InputError(f"{url}: redirected to a non-HTTP address ({current})")
+                continue
+            if response.status >= 400:
+                raise InputError(f"{url}: HTTP {response.status} {response.reason or ''}".rstrip())
+            data = _read(response, url, settings, deadline)
+            header = response.headers.get("Content-Type", "")
+            charset = _CHARSET.search(header)
+            return Page(current, data, header.split(";")[0].strip().lower(), charset[1] if charset else None)
+        finally:
+            response.release_conn()
+
+
+def _read(response, url: str, settings: FetchSettings, deadline: float) -> bytes:
+    import urllib3
+
+    declared = response.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > settings.max_bytes:
+        raise InputError(f"{url}: larger than {settings.max_bytes} bytes ({declared}; --max-bytes)")
+    chunks, size = [], 0
+    try:
+        for chunk in response.stream(64 * 1024):
+            size += len(chunk)
+            if size > settings.max_bytes:
+                raise InputError(f"{url}: larger than {settings.max_bytes} bytes (--max-bytes)")
+            if time.monotonic() > deadline:
+                raise InputError(f"{url}: no complete answer within {settings.timeout:g} s (--timeout)")
+            chunks.append(chunk)
+    except urllib3.exceptions.HTTPError as exc:
+        raise InputError(f"{url}: cannot fetch ({_reason(exc, settings)})") from None
+    return b"".join(chunks)
+
+
+def _reason(exc: Exception, settings: FetchSettings) -> str:
+    import urllib3
+
+    if isinstance(exc, (urllib3.exceptions.TimeoutError, urllib3.exceptions.ReadTimeoutError)):
+        return f"no complete answer within {settings.timeout:g} s (--timeout)"
+    reason = getattr(exc, "reason", None) or exc
+    return str(reason).splitlines()[0][:200]
+
+
+def output_stem(url: str) -> str:
+    """An output file name for a URL: host and path as a readable slug plus 8 hex digits of the URL's sha256
+    (https://www.lemonde.fr/politique/article/2026/11/30/greve.html → www.lemonde.fr_politique_article_2026_11_30
+    _greve-1a2b3c4d); the hash tells apart URLs whose slugs agree."""
+    parts = urlsplit(url)
+    path = re.sub(r"\.(?:s?html?|php|aspx?)$", "", parts.path, flags=re.I)
+    slug = re.sub(r"[^A-Za-z0-9.-]+", "_", f"{parts.hostname or 'page'}{path}").strip("_.")[:80]
+    return f"{slug}-{hashlib.sha256(url.encode('utf-8')).hexdigest()[:8]}"
