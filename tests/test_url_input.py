@@ -190,3 +190,12 @@ def test_fetch_and_output_names_directly(site):
     prefix = "www.lemonde.fr_politique_article_2026_11_30_greve-sncf_123-"
     assert stem.startswith(prefix) and len(stem) == len(prefix) + 8  # a readable slug, 8 hex digits of sha256
     assert output_stem("https://a.fr/x?id=1") != output_stem("https://a.fr/x?id=2")
+
+
+def test_a_failing_url_among_others_fails_alone(site, fake, tmp_path):
+    out = tmp_path / "en"
+    result = _run(f"{site.base}/missing.html", f"{site.base}/article.html", "--out-dir", str(out), "--no-brief")
+    assert result.exit_code == 1
+    assert f"{site.base}/missing.html: HTTP 404 Not Found" in result.stderr
+    assert [p.name for p in out.iterdir() if not p.name.startswith(".")] == [
+        f"{output_stem(site.base + '/article.html')}.en.txt"]

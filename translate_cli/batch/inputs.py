@@ -98,9 +98,12 @@ def discover(
 def _url_inputs(url: str, settings: FetchSettings) -> list[BatchInput]:
     from ..web.feeds import feed_links, looks_like_feed
 
-    page = fetch(url, settings)
-    if looks_like_feed(page.data, page.content_type):
-        return _link_inputs(feed_links(page.data, url, page.url), url, settings)
+    try:
+        page = fetch(url, settings)
+        if looks_like_feed(page.data, page.content_type):
+            return _link_inputs(feed_links(page.data, url, page.url), url, settings)
+    except InputError as exc:  # fails alone, when its turn comes: the other inputs go on
+        return [BatchInput(url, Path(output_stem(url)), url=url, problem=str(exc))]
     return [BatchInput(url, Path(output_stem(url)), url=url, page=page, fetch_settings=settings)]
 
 
