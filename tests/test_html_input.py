@@ -103,6 +103,8 @@ def test_json_markdown_and_text_outputs(cli_fake):
 def test_a_page_in_cp1252_declared_by_meta():
     result = _brief().translate_file(WEB / "news-cp1252.html")
     assert result.article.site == "La Gazette" and not result.warnings
+    assert result.blocks == ("h1", "p", "p", "p")  # the headline, which trafilatura gives as the title only
+    assert result.sentences[0].source == "Budget : l’Assemblée adopte la première partie"
     assert [q.source for q in result.quotes] == [
         "C’est une étape décisive pour le redressement de nos comptes", "débat exigeant mais loyal", "injuste"]
     assert "DÉPUTÉS" in result.translation and "Ã" not in result.translation

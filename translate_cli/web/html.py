@@ -78,6 +78,10 @@ def extract_article(html: str, name: str, url: str | None = None) -> Extracted:
     blocks = [(kind, text) for kind, text in blocks if text]
     if not any(_PROSE.search(text) for _, text in blocks):  # menus and link lists of an index page are no article
         raise InputError(f"{name}: no article text found in this page (an index page or a login wall?)")
+    headline = _headline(html)
+    if headline and blocks[0][0] != "h1" and headline == document.get("title") and \
+            all(text != headline for _, text in blocks):
+        blocks.insert(0, ("h1", headline))  # trafilatura gives a page's <h1> as its title only: it is the headline
     language = _LANG.search(html[:20000])
     info = ArticleInfo(
         title=document.get("title") or None, author=document.get("author") or None,
@@ -85,6 +89,17 @@ def extract_article(html: str, name: str, url: str | None = None) -> Extracted:
         url=document.get("url") or url or None, language=language[1].lower() if language else None,
     )
     return Extracted("\n\n".join(text for _, text in blocks), tuple(kind for kind, _ in blocks), info)
+
+
+def _headline(html: str) -> str | None:
+    """The text of the page's first <h1>, whitespace collapsed."""
+    from lxml import html as lxml_html
+
+    try:
+        found = lxml_html.fromstring(html).xpath("//h1")
+    except (ValueError, TypeError, SyntaxError):
+        return None
+    return _SPACES.sub(" ", found[0].text_content()).strip() or None if found else None
 
 
 def _text(element) -> str:
