@@ -9,7 +9,7 @@ Front ends (the CLI, batch runs) call `translate_many`; they never run a stage t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,7 +18,7 @@ from .checks import check_language
 from .engine import CallLimits, EngineLoader, Notify, Summariser, Translator, as_summariser, as_translator
 from .errors import BriefError, InputError
 from .options import Options, resolve_options
-from .reading import Source, normalise_aligned, source_from_path
+from .reading import Source, normalise, normalise_aligned, source_from_path
 from .result import Check, ModelInfo, Result
 from .segment import Document, segment
 from .speakers import attribute_speakers
@@ -102,8 +102,15 @@ class Pipeline:
                 window, sentences = [], 0
         yield from self._run_window(window)
 
+    def _link_texts(self, prepared: list[_Prepared]) -> Iterator[str]:
+        """The English of every Markdown link text of the window, in order (one model call for them all)."""
+        french = [" ".join(normalise(work.source.text[link.start: link.end]).split())
+                  for work in prepared for link in work.source.links]
+        return iter(self.translator.translate_batch(french, self.options.decoding) if french else [])
+
     def _run_window(self, window: list[tuple[T, _Prepared | BriefError]]) -> Iterator[tuple[T, Result | BriefError]]:
         prepared = [work for _, work in window if isinstance(work, _Prepared)]
+        links = self._link_texts(prepared)
         translated = iter(translate_documents(
             [work.document for work in prepared],
             self.translator,
@@ -130,6 +137,8 @@ class Pipeline:
                 quote_style=self.options.quotes,
                 article=work.source.article,
                 blocks=work.document.blocks,
+                links=tuple(replace(link, target=next(links).strip()) for link in work.source.links),
+                verbatim=work.source.verbatim,
             ))
             if self.briefer is not None:
                 result = self.briefer.brief(result)

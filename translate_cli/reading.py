@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
-from .result import ArticleInfo
+from .result import ArticleInfo, Link
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -86,21 +86,37 @@ class Source:
     warnings: tuple[str, ...] = ()
     article: ArticleInfo | None = None  # a web page's metadata; `text` is then the article extracted from it
     blocks: tuple[str, ...] = ()  # the kind of each of text's paragraphs in the page (see Result.blocks)
+    links: tuple[Link, ...] = ()  # a Markdown article's links (offsets into `text`)
+    verbatim: tuple[tuple[int, str], ...] = ()  # Markdown kept as is: (paragraph it precedes, source)
 
 
-INPUT_FORMATS = ("auto", "text", "html")  # for one document's bytes; JSON Lines is a batch of documents
+INPUT_FORMATS = ("auto", "text", "html", "markdown")  # for one document's bytes; JSON Lines is a batch of documents
+_MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 
 
 def source_from_bytes(data: bytes, name: str = "-", input_format: str = "auto") -> Source:
     """One document's bytes as a Source: a web page's article (html, or auto and the name or content says HTML;
-    needs the web extra) or the text itself."""
+    needs the web extra), a Markdown article's prose (markdown, or auto and a .md name), or the text itself."""
     if input_format == "html" or (input_format == "auto" and looks_like_html(name, data)):
         from .web.html import read_page
 
         page = read_page(data, name)
         return Source(page.text, name, page.warnings, article=page.info, blocks=page.blocks)
     decoded = decode(data, name)
+    if input_format == "markdown" or (input_format == "auto" and name.lower().endswith(_MARKDOWN_SUFFIXES)):
+        from .markdown_input import read_markdown
+
+        article = read_markdown(normalise_markup_input(decoded.text))
+        if not article.text.strip():
+            raise InputError(f"{name}: empty input (no text to translate)")
+        return Source(article.text, name, decoded.warnings, blocks=article.blocks, links=article.links,
+                      verbatim=article.verbatim)
     return Source(decoded.text, name, decoded.warnings)
+
+
+def normalise_markup_input(text: str) -> str:
+    """Markdown's own line endings (CommonMark reads \\r\\n and \\r as line ends) and no control characters."""
+    return _CONTROL_CHARS.sub("", _ESCAPE_SEQUENCES.sub("", text))
 
 
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")

@@ -42,6 +42,19 @@ class ArticleInfo:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A Markdown link: its text's offsets in the article text, its URL, and (once translated) its English."""
+
+    start: int
+    end: int
+    url: str
+    target: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "url": self.url, "target": self.target}
+
+
+@dataclass(frozen=True)
 class SentenceResult:
     index: int
     paragraph: int
@@ -192,7 +205,9 @@ class Result:
     brief: Brief | None = None  # when a brief was asked for
     quote_style: QuoteStyle = QuoteStyle.CURLY  # the translation's quotation marks (writers quote key quotes alike)
     article: ArticleInfo | None = None  # a web page's metadata (HTML input)
-    blocks: tuple[str, ...] = ()  # per paragraph, its kind in a web page: "h1"…"h6", "p", "item", "quote"
+    blocks: tuple[str, ...] = ()  # per paragraph, its kind in a web page or Markdown: "h1"…"h6", "p", "item", "quote"
+    links: tuple[Link, ...] = ()  # a Markdown article's links, their English text filled
+    verbatim: tuple[tuple[int, str], ...] = ()  # Markdown kept as is (code, rules): (paragraph it precedes, source)
 
     @property
     def flagged(self) -> list[Check]:
@@ -212,6 +227,8 @@ class Result:
         }
         if self.article is not None:
             data["article"] = self.article.to_dict()
+        if self.links:
+            data["links"] = [link.to_dict() for link in self.links]
         if self.brief is not None:
             data["brief"] = self.brief.to_dict()
         if self.record_id is not None:

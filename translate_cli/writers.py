@@ -71,20 +71,48 @@ def article_header(result: Result) -> str:
 
 
 def _markdown_blocks(result: Result) -> str:
-    """The translation with a web page's structure in Markdown: headings, list items, block quotes."""
+    """The translation with its source's structure in Markdown: headings, list items, block quotes, links (their
+    English text where the translation has it, else after the paragraph) and the code and rules kept verbatim."""
     paragraphs = result.translation.split("\n\n")
     if not result.blocks or len(paragraphs) != len(result.blocks):
         return result.translation
+    paragraphs = _with_links(result, paragraphs)
     marker = {"item": "- ", "quote": "> "} | {f"h{level}": "#" * level + " " for level in range(1, 7)}
+    verbatim = sorted(result.verbatim, key=lambda entry: entry[0])
     out: list[str] = []
-    previous = ""
-    for kind, paragraph in zip(result.blocks, paragraphs):
-        text = marker.get(kind, "") + paragraph.replace("\n", "\n> " if kind == "quote" else "\n")
-        joined = kind == previous and kind in ("item", "quote")  # consecutive items form one list, quotes one quote
+    previous, number = "", 0
+    for index, (kind, paragraph) in enumerate(zip(result.blocks, paragraphs)):
+        while verbatim and verbatim[0][0] <= index:
+            out.append("\n\n" + verbatim.pop(0)[1])
+            previous = "verbatim"
+        number = number + 1 if kind == "number" and previous == "number" else 1
+        text = (f"{number}. " if kind == "number" else marker.get(kind, "")) + paragraph.replace(
+            "\n", "\n> " if kind == "quote" else "\n")
+        joined = kind == previous and kind in ("item", "number", "quote")  # one list, one block quote
         out.append(("\n>\n" if kind == "quote" else "\n") if joined else "\n\n")
         out.append(text)
         previous = kind
+    out.extend("\n\n" + source for _, source in verbatim)
     return "".join(out).lstrip("\n")
+
+
+def _with_links(result: Result, paragraphs: list[str]) -> list[str]:
+    """Each Markdown link put back: around its English text in its paragraph, else after the paragraph."""
+    if not result.links:
+        return paragraphs
+    paragraphs = list(paragraphs)
+    for link in result.links:
+        sentence = next((s for s in result.sentences if s.french.start <= link.start < s.french.end), None)
+        if sentence is None or not link.target:
+            continue
+        english = paragraphs[sentence.paragraph]
+        at = english.lower().find(link.target.lower())
+        if at >= 0 and english[at - 1: at] != "[":
+            found = english[at: at + len(link.target)]
+            paragraphs[sentence.paragraph] = f"{english[:at]}[{found}]({link.url}){english[at + len(found):]}"
+        else:
+            paragraphs[sentence.paragraph] = f"{english} ([{link.target}]({link.url}))"
+    return paragraphs
 
 
 def write_text(result: Result, stream: TextIO) -> None:

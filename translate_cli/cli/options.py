@@ -99,7 +99,7 @@ def batch_options(suffixes: str) -> Callable[[Callable[..., Any]], Callable[...,
                      help=f"Write one file per input here, mirroring the input tree ({suffixes})."),
         click.option("--glob", "globs", multiple=True,
                      help="File patterns for directory inputs [default: *.txt, *.md]."),
-        click.option("--input-format", type=click.Choice(["auto", "text", "html", "jsonl", "urls", "feed"]),
+        click.option("--input-format", type=click.Choice(["auto", "text", "html", "markdown", "jsonl", "urls", "feed"]),
                      default="auto", show_default=True,
                      help="auto: an http(s) URL is fetched, a web page (.html/.htm, or content starting <!DOCTYPE "
                           "html> or <html>) gives its article and an RSS/Atom feed its items' pages (web extra), "
