@@ -181,6 +181,11 @@ def test_a_file_of_urls_and_a_feed_file(site, fake, tmp_path):
     result = _run(str(feed), "--format", "jsonl", "--no-brief")
     assert result.exit_code == 0, result.output
     assert [json.loads(line)["source"] for line in result.stdout.splitlines()] == [f"{site.base}/budget.html"]
+    unnamed = tmp_path / "une"  # no extension: the content says feed
+    unnamed.write_bytes(_rss([f"{site.base}/article.html", f"{site.base}/budget.html"]))
+    result = _run(str(unnamed), "--format", "jsonl", "--no-brief")
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 2
 
 
 def test_fetch_and_output_names_directly(site):

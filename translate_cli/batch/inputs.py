@@ -114,8 +114,9 @@ def _link_inputs(links: Sequence[str], source: str, settings: FetchSettings) -> 
 
 def _file_inputs(path: Path, relative: Path, input_format: str, fetch: FetchSettings = DEFAULT_FETCH) \
         -> list[BatchInput]:
+    # a feed is told by its name, or sniffed in a file without an extension (which may also be a page or a text)
     if input_format in ("jsonl", "urls", "feed") or (input_format == "auto" and path.suffix.lower() in
-                                                     (".rss", ".atom", ".xml")):
+                                                     (".rss", ".atom", ".xml", "")):
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -133,6 +134,8 @@ def _file_inputs(path: Path, relative: Path, input_format: str, fetch: FetchSett
 
         if input_format == "feed" or looks_like_feed(data, name=str(path)):
             return _link_inputs(feed_links(data, str(path)), str(path), fetch)
+        if not path.suffix:
+            return [BatchInput(str(path), _strip_suffix(relative), data=data, input_format=input_format)]
     return [BatchInput(str(path), _strip_suffix(relative), path=path, input_format=input_format)]
 
 
