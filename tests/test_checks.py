@@ -261,6 +261,7 @@ def test_numbers_in_accepted_english_forms_pass(french, english):
         ("le jeudi 20 décembre 2012", "on Thursday 21.12.2012"),
         ("une montagne de 30 millions d'euros", "a 40-million-euro mountain"),
         ("37 $ pour 24h", "$37 a week"),
+        ("24 personnes sont mortes", "people die every day"),  # "a day" stands for 24 h only
         ("le 8e de finale retour", "the last 32 return leg"),
     ],
 )

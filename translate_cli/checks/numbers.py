@@ -170,6 +170,7 @@ class _EnglishNumbers:
     times: frozenset  # (hour, minute)
     months: frozenset  # month numbers
     dates: frozenset = frozenset()  # (month, day) written in digits
+    a_day: bool = False  # "a day", "per day", "daily": how English often renders a French 24 h
 
 
 def english_numbers(text: str, words: bool = True) -> _EnglishNumbers:
@@ -193,11 +194,9 @@ def english_numbers(text: str, words: bool = True) -> _EnglishNumbers:
         else:
             dates.update({(int(match["b"]), int(match["a"])), (int(match["a"]), int(match["b"]))})
     values.update(Decimal(number) for number in _EN_GLUED.findall(text))
-    if _EN_A_DAY.search(text):
-        values.add(Decimal(24))
     if words and _HAS_NUMBER_WORD.search(text):
         values |= _word_values(text)
-    return _EnglishNumbers(frozenset(values), frozenset(times), months, frozenset(dates))
+    return _EnglishNumbers(frozenset(values), frozenset(times), months, frozenset(dates), bool(_EN_A_DAY.search(text)))
 
 
 def _time_keys(match: re.Match[str]) -> set[tuple[int, int]]:
@@ -272,7 +271,8 @@ def _number_found(mention: _Mention, english: _EnglishNumbers) -> bool:
         [(hour, minute)] = mention.values
         # '19 h' may be a time (7 pm) or a duration (19 hours); '4 h' usually is a duration; '1h30' 1.5 hours
         duration = Decimal(hour) + Decimal(minute) / 60 if minute in (0, 15, 30, 45) else None
-        return (hour % 24, minute) in english.times or duration in english.values
+        return (hour % 24, minute) in english.times or duration in english.values or (
+            duration == 24 and english.a_day)
     [(month, day)] = mention.values
     return (month, day) in english.dates or month in english.months and Decimal(day) in english.values
 
