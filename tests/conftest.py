@@ -41,3 +41,16 @@ def overfit_marian_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_bart_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """distilbart-cnn layout, random weights (~0.1 s to build)."""
     return build_tiny_bart(tmp_path_factory.mktemp("tiny-bart"))
+
+
+@pytest.fixture
+def cli_fake(monkeypatch: pytest.MonkeyPatch):
+    """The `brief` command with an upper-casing fake translator in place of a model and the extractive brief."""
+    from fakes import FakeTranslator, fake_loader
+
+    from translate_cli import backends
+
+    monkeypatch.setenv("BRIEF_SUMMARIZER", "extractive")
+    translator = FakeTranslator()
+    monkeypatch.setattr(backends, "load_engine", fake_loader(translator))
+    return translator

@@ -7,12 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
-from fakes import FakeTranslator, fake_loader
+from fakes import FakeTranslator
 
 import translate_cli
-from translate_cli import backends
 from translate_cli.cli import cli
 from translate_cli.options import Options
 from translate_cli.reading import source_from_bytes, source_from_path
@@ -26,14 +24,6 @@ PAGE_FURNITURE = ["Accueil", "Politique", "abonner", "À lire aussi", "Réforme 
 
 def _brief(fake: FakeTranslator | None = None):
     return translate_cli.load(fake or FakeTranslator(), options=Options(summarizer="extractive"))
-
-
-@pytest.fixture
-def cli_fake(monkeypatch):
-    monkeypatch.setenv("BRIEF_SUMMARIZER", "extractive")
-    translator = FakeTranslator()
-    monkeypatch.setattr(backends, "load_engine", fake_loader(translator))
-    return translator
 
 
 def test_the_article_body_only_with_its_structure_and_metadata():

@@ -7,10 +7,9 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from fakes import FakeTranslator, fake_loader
+from fakes import FakeTranslator
 
 import translate_cli
-from translate_cli import backends
 from translate_cli.cli import cli
 from translate_cli.options import Options
 from translate_cli.reading import source_from_bytes, source_from_path
@@ -64,9 +63,7 @@ def test_a_link_whose_english_text_the_translation_lacks_follows_its_paragraph()
     assert markdown.count("https://www.sncf.example/info") == 1  # every URL kept, once
 
 
-def test_json_has_the_links_and_offsets_into_the_article_text(monkeypatch):
-    monkeypatch.setenv("BRIEF_SUMMARIZER", "extractive")
-    monkeypatch.setattr(backends, "load_engine", fake_loader(FakeTranslator()))
+def test_json_has_the_links_and_offsets_into_the_article_text(cli_fake):
     result = CliRunner().invoke(cli, ["translate", str(ARTICLE), "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)

@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from fakes import FakeTranslator, fake_loader
 
-from translate_cli import backends
 from translate_cli.cli import cli
 from translate_cli.web.fetch import FetchSettings, fetch, output_stem
 
@@ -101,11 +99,8 @@ def site():
 
 
 @pytest.fixture
-def fake(monkeypatch):
-    monkeypatch.setenv("BRIEF_SUMMARIZER", "extractive")
-    translator = FakeTranslator()
-    monkeypatch.setattr(backends, "load_engine", fake_loader(translator))
-    return translator
+def fake(cli_fake):
+    return cli_fake
 
 
 def _run(*args: str):
