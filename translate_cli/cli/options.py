@@ -98,13 +98,14 @@ def batch_options(suffixes: str) -> Callable[[Callable[..., Any]], Callable[...,
         click.option("--out-dir", type=click.Path(file_okay=False),
                      help=f"Write one file per input here, mirroring the input tree ({suffixes})."),
         click.option("--glob", "globs", multiple=True,
-                     help="File patterns for directory inputs [default: *.txt, *.md]."),
+                     help="File patterns for directory inputs [default: *.txt, *.md, *.html, *.htm]."),
         click.option("--input-format", type=click.Choice(["auto", "text", "html", "markdown", "jsonl", "urls", "feed"]),
                      default="auto", show_default=True,
                      help="auto: an http(s) URL is fetched, a web page (.html/.htm, or content starting <!DOCTYPE "
                           "html> or <html>) gives its article and an RSS/Atom feed its items' pages (web extra), "
-                          'anything else is text; jsonl: each line is {"id": …, "text": …}, other fields echoed '
-                          'under "input"; urls: a file of URLs, one per line; feed: a feed file.'),
+                          "a .md/.markdown file is Markdown, anything else is text; jsonl: each line is "
+                          '{"id": …, "text": …}, other fields echoed under "input"; urls: a file of URLs, one per '
+                          "line; feed: a feed file."),
         click.option("--timeout", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
                      help="Seconds a URL's whole answer may take."),
         click.option("--max-bytes", type=click.IntRange(min=1), default=10 * 1024 * 1024, show_default=True,

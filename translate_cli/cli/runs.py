@@ -54,7 +54,8 @@ def plan_inputs(
     several = len(documents) != 1 or input_format in ("jsonl", "urls", "feed") or any(
         Path(p).is_dir() for p in inputs if p != "-" and not is_url(p)) or len(documents) != len(inputs)
     if not documents:
-        raise UsageError("no input files found (directories are searched for --glob patterns, default *.txt *.md)")
+        raise UsageError("no input files found (directories are searched for --glob patterns, default "
+                         "*.txt *.md *.html *.htm)")
     if output and several:
         raise UsageError("-o/--output takes one input; use --out-dir for several")
     if several and not target_dir and fmt == "json":

@@ -49,7 +49,8 @@ def summarize(
 ) -> int:
     """Brief English articles: headline, summary and key quotes, every quotation verbatim from the article.
 
-    INPUT is a file, a directory (searched recursively), or '-' for stdin; with no INPUT, piped stdin is read.
+    INPUT is a file (text, Markdown or a saved web page), a directory (searched recursively), an http(s)
+    URL of a page or a feed, or '-' for stdin; with no INPUT, piped stdin is read.
     A text that is not English is briefed with a warning ('brief translate' takes French).
     """
     from .. import batch

@@ -58,7 +58,8 @@ def translate(
 ) -> int:
     """Translate French articles into English.
 
-    INPUT is a file, a directory (searched recursively), or '-' for stdin; with no INPUT, piped stdin is read.
+    INPUT is a file (text, Markdown or a saved web page), a directory (searched recursively), an http(s)
+    URL of a page or a feed, or '-' for stdin; with no INPUT, piped stdin is read.
     Every quotation in the source comes out as one English quotation, in the same order and place, and a brief
     (headline, summary, key quotes) comes first unless --no-brief. Each sentence is checked for lost numbers and
     names, loops and untranslated French. Results go to stdout (or --out-dir / -o); warnings, errors and the
