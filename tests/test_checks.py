@@ -584,3 +584,20 @@ def test_summary_line():
     assert summary_line([Check("brief_numbers", "error", None, "x")]) == "1 check flagged: brief_numbers (brief)"
     assert summary_line([]) == "no checks flagged"
 
+
+
+@pytest.mark.parametrize("french, english, missing", [
+    ("Élisabeth Borne a démissionné.", "Elisabeth resigned.", "Borne"),  # a surname that is a common word
+    ("Selon Bruno Le Maire, non.", "According to Bruno the Mayor, no.", "Maire"),
+    ("Selon M. Boulanger, non.", "According to Mr Baker, no.", "Boulanger"),
+])
+def test_a_common_word_used_as_a_surname_stays_a_warning(french, english, missing):
+    [flag] = check_sentence(0, french, english)
+    assert (flag.severity, flag.detail) == ("warning", f"not found in the translation: “{missing}”")
+
+
+@pytest.mark.parametrize("french, english", [
+    ("19 morts", "the COVID19 report"), ("5 morts", "the G5 summit"), ("2 euros pour 3 kilos", "the mp3 and the CO2"),
+])
+def test_a_number_glued_to_another_name_does_not_stand_for_a_dropped_one(french, english):
+    assert [c.check for c in numbers_flags(french, english)] == ["numbers"]

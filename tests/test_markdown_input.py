@@ -84,3 +84,10 @@ def test_markdown_is_read_by_extension_and_text_can_be_forced():
     forced = source_from_bytes(data, "a.md", "text")
     assert forced.blocks == () and forced.text.startswith("# Grève")
     assert source_from_bytes(data, "-", "markdown").links
+
+
+def test_a_link_whose_text_starts_or_ends_with_spaces():
+    from translate_cli.markdown_input import read_markdown
+
+    article = read_markdown("[ Le président ](http://x.fr) a parlé, selon [l'AFP ](http://afp.fr).")
+    assert [article.text[link.start: link.end] for link in article.links] == ["Le président", "l'AFP"]

@@ -38,7 +38,7 @@ class Site:
         self.user_agents.append(handler.headers.get("User-Agent", ""))
         path = handler.path
         base = f"http://127.0.0.1:{handler.server.server_address[1]}"
-        redirects = {"/moved": "/article.html", "/loop-a": "/loop-b", "/loop-b": "/loop-a",
+        redirects = {"/moved": "/article.html", "/bad-redirect": "http://[bad/", "/loop-a": "/loop-b", "/loop-b": "/loop-a",
                      "/r1": "/r2", "/r2": "/r3", "/r3": "/article.html"}
         if path in redirects:
             handler.send_response(301 if path == "/moved" else 302)
@@ -50,6 +50,7 @@ class Site:
             "/budget.html": ("text/html", BUDGET_CP1252),  # its <meta> says windows-1252
             "/wrong-charset.html": ("text/html; charset=utf-8", BUDGET_CP1252),  # the header is wrong
             "/notes.txt": ("text/plain; charset=utf-8", "Le ministre a dit « oui ».".encode()),
+            "/latin1.html": ("text/html; charset=ISO-8859-1", BUDGET_CP1252.replace(b"windows-1252", b"x")),
             "/feed.xml": ("application/rss+xml", _rss([base + link for link in self.feed_links])),
             "/huge.html": ("text/html", ARTICLE + b"<!-- " + b"x" * 300_000 + b" -->"),
         }
@@ -126,6 +127,7 @@ def test_a_url_translates_as_its_article_with_brief_user_agent(site, fake):
     ("/huge.html", ["--max-bytes", "100000"], "larger than 100000 bytes"),
     ("/streamed.html", ["--max-bytes", "100000"], "larger than 100000 bytes (--max-bytes)"),
     ("/notes.txt", [], "not a web page (Content-Type text/plain)"),
+    ("/bad-redirect", [], "HTTP 302 redirect to a malformed address"),
 ])
 def test_fetch_failures_are_one_line_and_exit_1(site, fake, path, options, message):
     result = _run(f"{site.base}{path}", *options)
@@ -199,3 +201,11 @@ def test_a_failing_url_among_others_fails_alone(site, fake, tmp_path):
     assert f"{site.base}/missing.html: HTTP 404 Not Found" in result.stderr
     assert [p.name for p in out.iterdir() if not p.name.startswith(".")] == [
         f"{output_stem(site.base + '/article.html')}.en.txt"]
+
+
+def test_an_iso_8859_1_header_reads_as_browsers_do_and_a_page_given_twice_is_one_input(site, fake):
+    result = _run(f"{site.base}/latin1.html", f"{site.base}/latin1.html", "--format", "jsonl", "--no-brief")
+    assert result.exit_code == 0, result.output
+    [line] = result.stdout.splitlines()  # the same page twice: translated once
+    data = json.loads(line)
+    assert "C'EST UNE ÉTAPE" in data["translation"]  # 0x92 is ’ (windows-1252), not a control character dropped

@@ -134,3 +134,12 @@ def test_json_lines_records_offsets_index_their_text_field(tmp_path, monkeypatch
     for record, text in zip(records, texts):
         for span in _spans(record):
             assert text[span["start"]: span["end"]] == span["source"]
+
+
+def test_human_outputs_never_write_terminal_escapes_and_crlf_with_a_control_is_one_line_break():
+    text = "Il a dit « Bon\x1b]0;pwned\x07jour\x1b[2J ».\r\x1b[0m\nPuis il est parti."
+    result = _translate(text)
+    assert "\x1b" in result.quotes[0].source  # JSON keeps the input's characters
+    for fmt in ("text", "markdown"):
+        assert "\x1b" not in render(fmt, result) and "\x07" not in render(fmt, result)
+    assert [s.paragraph for s in result.sentences] == [0, 0]  # \r, a reset sequence, \n: one line break

@@ -81,4 +81,11 @@ def _inline(children) -> tuple[str, list[tuple[int, int, str]]]:
             text += child.content  # its alt text
     stripped = text.strip()
     shift = len(text) - len(text.lstrip())
-    return stripped, [(start - shift, end - shift, url) for start, end, url in links]
+    trimmed = []
+    for start, end, url in links:
+        start += len(text[start:end]) - len(text[start:end].lstrip())  # the link's own outer spaces are not its text
+        end -= len(text[start:end]) - len(text[start:end].rstrip())
+        start, end = max(0, start - shift), min(len(stripped), end - shift)
+        if end > start:
+            trimmed.append((start, end, url))
+    return stripped, trimmed

@@ -149,7 +149,7 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 # One pass over the text: what each match becomes. Escape sequences before the control characters they start with.
 _REWRITES = re.compile(
     f"(?P<gone>{_ESCAPE_SEQUENCES.pattern}|{_CONTROL_CHARS.pattern}|[{_ZERO_WIDTH}])"
-    f"|(?P<newline>\r\n|[\r\u2028])|(?P<paragraph>[\u2029\f])|(?P<space>[\t{_SPACES}])"
+    f"|(?P<newline>\r(?:{_ESCAPE_SEQUENCES.pattern}|{_CONTROL_CHARS.pattern})*\n|[\r\u2028])|(?P<paragraph>[\u2029\f])|(?P<space>[\t{_SPACES}])"
 )
 _REPLACEMENT = {"gone": "", "newline": "\n", "paragraph": "\n\n", "space": " "}
 # ’ between letters is an apostrophe (l’État); elsewhere it may close a ‘ ’ quotation, so it stays.
@@ -213,3 +213,7 @@ def normalise_aligned(original: str) -> Normalised:
 def normalise(text: str) -> str:
     """The text the model reads (see normalise_aligned)."""
     return normalise_aligned(text).text
+
+
+CONTROL_CHARS = _CONTROL_CHARS  # what normalise removes: writers keep it off people's terminals too
+ESCAPE_SEQUENCES = _ESCAPE_SEQUENCES

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from .quotes import QuoteStyle
+from .reading import CONTROL_CHARS as _CONTROL_CHARS
+from .reading import ESCAPE_SEQUENCES as _ESCAPE_SEQUENCES
 from .result import Brief, BriefResult, Check, KeyQuote, Result
 
 
@@ -52,8 +54,10 @@ def where(result: Result, check: Check) -> str:
 
 
 def one_line(text: str) -> str:
-    """A verbatim quotation on one line: a paragraph break shown as ¶, other line breaks as spaces; every other
+    """A verbatim quotation on one line for people: a paragraph break shown as ¶, other line breaks as spaces,
+    terminal escape sequences and control characters left out (they would act on the terminal); every other
     character (no-break spaces, typographic apostrophes) as the input has it."""
+    text = _CONTROL_CHARS.sub("", _ESCAPE_SEQUENCES.sub("", text.replace("\u2028", "\n").replace("\u2029", "\n\n")))
     return _LINE_BREAKS.sub(" ", _PARAGRAPH_BREAK.sub(" ¶ ", text))
 
 

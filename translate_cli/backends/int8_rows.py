@@ -57,10 +57,10 @@ def _module_class() -> type:
                 self._packed = torch.ops.onednn.qlinear_prepack(weight, None)
                 self._zero_points = torch.zeros(self.out_features, dtype=torch.long)
             elif kernel == "fbgemm":
-                per_channel = torch._make_per_channel_quantized_tensor(
-                    weight, scale.to(torch.float64), torch.zeros(self.out_features, dtype=torch.long), 0)
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")  # torch 2.13 announces the quantized tensor API's removal
+                    per_channel = torch._make_per_channel_quantized_tensor(
+                        weight, scale.to(torch.float64), torch.zeros(self.out_features, dtype=torch.long), 0)
                     self._packed = torch.ops.quantized.linear_prepack(per_channel, None)
             else:
                 self._transposed = weight.t()
@@ -143,8 +143,11 @@ def quantize_rows(model: Any, kernel: str | None = None) -> Any:
         raise RuntimeError("no batch-invariant int8 kernel works in this torch build")
     layer = rowwise_linear_class()
     with torch.no_grad():
-        for parent in list(model.modules()):
-            for name, child in list(parent.named_children()):
-                if type(child) is nn.Linear:
-                    setattr(parent, name, layer(child, kernel))
+        try:  # every replacement built before any is swapped in: a failure leaves the model whole
+            swaps = [(parent, name, layer(child, kernel)) for parent in list(model.modules())
+                     for name, child in list(parent.named_children()) if type(child) is nn.Linear]
+        except Exception as exc:
+            raise RuntimeError(f"row-wise int8 {kernel} kernel rejected a layer: {exc}") from exc
+    for parent, name, replacement in swaps:
+        setattr(parent, name, replacement)
     return model

@@ -92,7 +92,20 @@ def discover(
             raise UsageError(f"{given} is not a regular file")
         else:
             raise UsageError(f"no such file or directory: {given}")
-    return inputs
+    return _first_of_each_url(inputs)
+
+
+def _first_of_each_url(inputs: list[BatchInput]) -> list[BatchInput]:
+    """A page given twice (on the command line, in two feeds) is one input: the first."""
+    seen: set[str] = set()
+    kept = []
+    for item in inputs:
+        if item.url is not None:
+            if item.url in seen:
+                continue
+            seen.add(item.url)
+        kept.append(item)
+    return kept
 
 
 def _url_inputs(url: str, settings: FetchSettings) -> list[BatchInput]:

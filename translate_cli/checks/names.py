@@ -272,7 +272,7 @@ def check_names(index: int, source: str, target: str, known_names: frozenset[str
         return []
     listed = ", ".join(f"“{w}”" for w in missing)
     if any(_is_acronym(w) or not french_common_word(w) or fold(w).replace("-", " ") in _cldr_names()
-           for w in missing):
+           or _after_a_person(w, source) for w in missing):
         return [flag("names", index, f"not found in the translation: {listed}")]
     # Only capitalised common words (Laboratoires, État, Frères): English usually translates them. A reader must
     # look only where the English has a name the French lacks instead.
@@ -281,6 +281,22 @@ def check_names(index: int, source: str, target: str, known_names: frozenset[str
         instead = ", ".join(f"“{w}”" for w in novel)
         return [flag("names", index, f"not found in the translation: {listed}; it names {instead} instead")]
     return [Check("names", "info", index, f"capitalised common words not found, probably translated: {listed}")]
+
+
+_TITLES = frozenset("m mm mme mmes mlle dr dre pr pre me mgr monsieur madame president presidente ministre".split())
+_PARTICLES = frozenset("le la les de du des d van von di da del".split())
+
+
+def _after_a_person(word: str, source: str) -> bool:
+    """A common word used as a surname: after a first name or a title, particles skipped (Élisabeth Borne,
+    Bruno Le Maire, M. Boulanger)."""
+    match = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", source)
+    if match is None or "-" in word:  # madame Tout-le-Monde: a figure of speech, not a surname
+        return False
+    before = re.findall(r"[^\W\d_]+", source[max(0, match.start() - 60): match.start()])
+    while before and fold(before[-1]) in _PARTICLES:
+        before.pop()
+    return bool(before) and (fold(before[-1]) in _TITLES or french_first_name(before[-1]))
 
 
 def _named_by_surname(word: str, source: str, english: _EnglishWords) -> bool:

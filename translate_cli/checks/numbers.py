@@ -52,7 +52,7 @@ _EN_NUMBER = re.compile(
 # 20.12.2012, 20/12/2012, 12/20/2012, 2012-12-20: (month, day) in both orders where both can be
 _EN_NUMERIC_DATE = re.compile(r"(?<![\d.])(?P<a>[0-3]?\d)[./](?P<b>[0-3]?\d)[./](?:\d{4}|\d{2})(?![\d])"
                               r"|(?<![\d-])\d{4}-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)")
-_EN_GLUED = re.compile(r"(?<=[^\W\d_])\d+(?![\d])")  # Ariane5, S80: a number glued to a name
+_EN_GLUED = re.compile(r"([^\W\d_]{2,})(\d+)(?![\d])")  # Ariane5: a number glued to a name
 _EN_A_DAY = re.compile(r"\b(?:a|one|per|each|every)\s+day\b|\bdaily\b", re.I)  # 24 heures → a day
 _EN_SPACED = re.compile(r"(?<![\w,.])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d])")
 _EN_TIME = re.compile(
@@ -171,6 +171,7 @@ class _EnglishNumbers:
     months: frozenset  # month numbers
     dates: frozenset = frozenset()  # (month, day) written in digits
     a_day: bool = False  # "a day", "per day", "daily": how English often renders a French 24 h
+    glued: frozenset = frozenset()  # (name, number) written as one word: Ariane5
 
 
 def english_numbers(text: str, words: bool = True) -> _EnglishNumbers:
@@ -193,10 +194,11 @@ def english_numbers(text: str, words: bool = True) -> _EnglishNumbers:
             dates.add((int(match["m"]), int(match["d"])))
         else:
             dates.update({(int(match["b"]), int(match["a"])), (int(match["a"]), int(match["b"]))})
-    values.update(Decimal(number) for number in _EN_GLUED.findall(text))
+    glued = frozenset((stem.lower(), Decimal(number)) for stem, number in _EN_GLUED.findall(text))
     if words and _HAS_NUMBER_WORD.search(text):
         values |= _word_values(text)
-    return _EnglishNumbers(frozenset(values), frozenset(times), months, frozenset(dates), bool(_EN_A_DAY.search(text)))
+    return _EnglishNumbers(frozenset(values), frozenset(times), months, frozenset(dates), bool(_EN_A_DAY.search(text)),
+                           glued)
 
 
 def _time_keys(match: re.Match[str]) -> set[tuple[int, int]]:
@@ -277,12 +279,21 @@ def _number_found(mention: _Mention, english: _EnglishNumbers) -> bool:
     return (month, day) in english.dates or month in english.months and Decimal(day) in english.values
 
 
+def _glued_found(mention: _Mention, source: str, english: _EnglishNumbers) -> bool:
+    """« Ariane 5 » → "Ariane5": the English glues the number to the name the French writes it after (a G5 or a
+    COVID19 of the English stands for no French number of its own)."""
+    return mention.kind == "number" and any(
+        value in mention.values and re.search(rf"(?i)\b{re.escape(stem)}[{_SPACE_CHARS}-]*{re.escape(mention.text)}",
+                                              source)
+        for stem, value in english.glued)
+
+
 def check_numbers(index: int, source: str, target: str) -> list[Check]:
     mentions = french_numbers(source) if DIGIT.search(source) else []
     if not mentions:
         return []
     english = english_numbers(target)
-    missing = [m.text for m in mentions if not _number_found(m, english)]
+    missing = [m.text for m in mentions if not _number_found(m, english) and not _glued_found(m, source, english)]
     if not missing:
         return []
     listed = ", ".join(f"“{' '.join(text.split())}”" for text in dict.fromkeys(missing))

@@ -4,6 +4,7 @@ the feed lists them."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin
 
 from ..errors import InputError, MissingExtraError
 
@@ -29,5 +30,6 @@ def feed_links(data: bytes, name: str, base_url: str | None = None) -> list[str]
     parsed = feedparser.parse(data, response_headers={"content-location": base_url} if base_url else None)
     if not parsed.get("version") and not parsed.entries:
         raise InputError(f"{name}: not an RSS or Atom feed ({parsed.get('bozo_exception', 'no items')})")
-    links = [entry.get("link") for entry in parsed.entries if entry.get("link")]
+    base = base_url or parsed.feed.get("link")  # relative item links resolve against the feed's own address
+    links = [urljoin(base, entry["link"]) if base else entry["link"] for entry in parsed.entries if entry.get("link")]
     return list(dict.fromkeys(links))

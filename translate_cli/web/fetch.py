@@ -62,20 +62,24 @@ def fetch(url: str, settings: FetchSettings = FetchSettings()) -> Page:
         try:
             response = pool.request("GET", current, redirect=False, retries=False, preload_content=False,
                                     timeout=urllib3.Timeout(total=left))
-        except urllib3.exceptions.HTTPError as exc:
+        except (urllib3.exceptions.HTTPError, ValueError) as exc:
             raise InputError(f"{url}: cannot fetch ({_reason(exc, settings)})") from None
         try:
             if response.status in (301, 302, 303, 307, 308):
                 location = response.headers.get("Location")
                 if not location:
                     raise InputError(f"{url}: HTTP {response.status} redirect without a Location")
-                current = urljoin(current, location)
+                try:
+                    current = urljoin(current, location)
+                    scheme = urlsplit(current).scheme
+                except ValueError:
+                    raise InputError(f"{url}: HTTP {response.status} redirect to a malformed address") from None
                 if current in seen:
                     raise InputError(f"{url}: redirect loop ({' → '.join(seen + [current])})")
                 seen.append(current)
                 if len(seen) - 1 > settings.max_redirects:
                     raise InputError(f"{url}: more than {settings.max_redirects} redirects (--max-redirects)")
-                if urlsplit(current).scheme not in ("http", "https"):
+                if scheme not in ("http", "https"):
                     raise InputError(f"{url}: redirected to a non-HTTP address ({current})")
                 continue
             if response.status >= 400:
@@ -96,7 +100,8 @@ def _read(response, url: str, settings: FetchSettings, deadline: float) -> bytes
         raise InputError(f"{url}: larger than {settings.max_bytes} bytes ({declared}; --max-bytes)")
     chunks, size = [], 0
     try:
-        for chunk in response.stream(64 * 1024):
+        # read1: whatever has arrived, so that a server dripping bytes meets the deadline between reads
+        while chunk := response.read1(64 * 1024):
             size += len(chunk)
             if size > settings.max_bytes:
                 raise InputError(f"{url}: larger than {settings.max_bytes} bytes (--max-bytes)")
@@ -111,7 +116,7 @@ def _read(response, url: str, settings: FetchSettings, deadline: float) -> bytes
 def _reason(exc: Exception, settings: FetchSettings) -> str:
     import urllib3
 
-    if isinstance(exc, (urllib3.exceptions.TimeoutError, urllib3.exceptions.ReadTimeoutError)):
+    if isinstance(exc, (urllib3.exceptions.TimeoutError, urllib3.exceptions.ReadTimeoutError)):  # type: ignore[misc]
         return f"no complete answer within {settings.timeout:g} s (--timeout)"
     reason = getattr(exc, "reason", None) or exc
     return str(reason).splitlines()[0][:200]
@@ -121,7 +126,10 @@ def output_stem(url: str) -> str:
     """An output file name for a URL: host and path as a readable slug plus 8 hex digits of the URL's sha256
     (https://www.lemonde.fr/politique/article/2026/11/30/greve.html → www.lemonde.fr_politique_article_2026_11_30
     _greve-1a2b3c4d); the hash tells apart URLs whose slugs agree."""
-    parts = urlsplit(url)
-    path = re.sub(r"\.(?:s?html?|php|aspx?)$", "", parts.path, flags=re.I)
-    slug = re.sub(r"[^A-Za-z0-9.-]+", "_", f"{parts.hostname or 'page'}{path}").strip("_.")[:80]
+    try:
+        parts = urlsplit(url)
+        host, path = parts.hostname or "page", re.sub(r"\.(?:s?html?|php|aspx?)$", "", parts.path, flags=re.I)
+    except ValueError:  # a malformed address: it fails when fetched; its name need only be unique
+        host, path = "page", ""
+    slug = re.sub(r"[^A-Za-z0-9.-]+", "_", f"{host}{path}").strip("_.")[:80]
     return f"{slug}-{hashlib.sha256(url.encode('utf-8')).hexdigest()[:8]}"

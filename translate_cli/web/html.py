@@ -36,7 +36,7 @@ def decode_html(data: bytes, name: str, charset: str | None = None) -> tuple[str
                           (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             return data.decode(encoding, errors="replace"), ()
-    declared = charset or _declared_charset(data)
+    declared = _browser_label(charset) if charset else _declared_charset(data)
     if declared:
         try:
             return data.decode(declared), ()
@@ -55,8 +55,13 @@ def _declared_charset(data: bytes) -> str | None:
     match = _META_CHARSET.search(data[:8192])
     if not match:
         return None
-    label = match[1].decode("ascii", "replace").lower()
-    return "cp1252" if label in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii") else label  # as browsers do
+    return _browser_label(match[1].decode("ascii", "replace"))
+
+
+def _browser_label(label: str) -> str:
+    """A declared charset as browsers read it: ISO-8859-1 and ASCII labels mean windows-1252 (’ € œ in 0x80–0x9F)."""
+    label = label.strip().lower()
+    return "cp1252" if label in ("iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii") else label
 
 
 def extract_article(html: str, name: str, url: str | None = None) -> Extracted:
