@@ -61,15 +61,16 @@ class Pipeline:
 
     def translate(self, text: str, *, source: str = "-", warnings: Sequence[str] = ()) -> Result:
         """Translate one French document given as text."""
-        [(_, outcome)] = self.translate_many([Source(text, source, tuple(warnings))])
-        if isinstance(outcome, BaseException):
-            raise outcome
-        return outcome
+        return self.translate_source(Source(text, source, tuple(warnings)))
 
     def translate_file(self, path: str | Path, input_format: str = "auto") -> Result:
-        """Translate one file: a text, or a web page's article (HTML, by extension or content; input_format
-        "text" or "html" forces one)."""
-        [(_, outcome)] = self.translate_many([source_from_path(path, input_format)])
+        """Translate one file: a text, a Markdown article or a web page's article (by extension or content;
+        input_format "text", "markdown" or "html" forces one)."""
+        return self.translate_source(source_from_path(path, input_format))
+
+    def translate_source(self, source: Source) -> Result:
+        """Translate one document already read (its BriefError raised)."""
+        [(_, outcome)] = self.translate_many([source])
         if isinstance(outcome, BaseException):
             raise outcome
         return outcome

@@ -98,10 +98,7 @@ def source_from_bytes(data: bytes, name: str = "-", input_format: str = "auto") 
     """One document's bytes as a Source: a web page's article (html, or auto and the name or content says HTML;
     needs the web extra), a Markdown article's prose (markdown, or auto and a .md name), or the text itself."""
     if input_format == "html" or (input_format == "auto" and looks_like_html(name, data)):
-        from .web.html import read_page
-
-        page = read_page(data, name)
-        return Source(page.text, name, page.warnings, article=page.info, blocks=page.blocks)
+        return source_from_html(data, name)
     decoded = decode(data, name)
     if input_format == "markdown" or (input_format == "auto" and name.lower().endswith(_MARKDOWN_SUFFIXES)):
         from .markdown_input import read_markdown
@@ -112,6 +109,14 @@ def source_from_bytes(data: bytes, name: str = "-", input_format: str = "auto") 
         return Source(article.text, name, decoded.warnings, blocks=article.blocks, links=article.links,
                       verbatim=article.verbatim)
     return Source(decoded.text, name, decoded.warnings)
+
+
+def source_from_html(data: bytes, name: str, *, url: str | None = None, charset: str | None = None) -> Source:
+    """A web page's article as a Source (the web extra); `url` and `charset` as HTTP gave them, for a fetched page."""
+    from .web.html import read_page
+
+    page = read_page(data, name, url=url, charset=charset)
+    return Source(page.text, name, page.warnings, article=page.info, blocks=page.blocks)
 
 
 def normalise_markup_input(text: str) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, UsageError
-from ..reading import Source, decode, looks_like_html, source_from_bytes
+from ..reading import Source, decode, looks_like_html, source_from_bytes, source_from_html
 from ..web.fetch import FetchSettings, Page, fetch, is_url, output_stem
 from .outputs import TMP_PREFIX
 
@@ -218,15 +218,12 @@ def read_source(item: BatchInput) -> Source:
 
 
 def _web_source(item: BatchInput) -> Source:
-    from ..web.html import read_page
-
     assert item.url is not None
     page = item.page or fetch(item.url, item.fetch_settings)
     if page.content_type and page.content_type not in ("text/html", "application/xhtml+xml") and \
             not looks_like_html(page.url, page.data):
         raise InputError(f"{item.url}: not a web page (Content-Type {page.content_type})")
-    extracted = read_page(page.data, item.url, url=page.url, charset=page.charset)
-    return Source(extracted.text, item.url, extracted.warnings, article=extracted.info, blocks=extracted.blocks)
+    return source_from_html(page.data, item.url, url=page.url, charset=page.charset)
 
 
 def prefetched(item: BatchInput) -> BatchInput:
