@@ -262,25 +262,31 @@ def check_names(index: int, source: str, target: str, known_names: frozenset[str
     english = _EnglishWords(target)
     missing = [w for w in dict.fromkeys(wanted) if not _name_survives(w, english)]
     missing = _without_initialisms(missing, source, english)
+    if not missing:
+        return []
+    novel = _novel_names(source, target)  # names the English has and the French lacks: a substitution
     by_surname = [w for w in missing if _named_by_surname(w, source, english)]
-    if by_surname and not _novel_names(source, target):  # English calls a person by the surname (Larry Hagman → Hagman)
+    if by_surname and not novel:  # English calls a person by the surname (Larry Hagman → Hagman)
         missing = [w for w in missing if w not in by_surname]
         if not missing:
             names = ", ".join(f"“{w}”" for w in by_surname)
             return [Check("names", "info", index, f"first names not repeated in the translation: {names}")]
-    if not missing:
-        return []
     listed = ", ".join(f"“{w}”" for w in missing)
-    if any(_is_acronym(w) or not french_common_word(w) or fold(w).replace("-", " ") in _cldr_names()
-           or _after_a_person(w, source) for w in missing):
+    if any(_proper_name(w, source) for w in missing):
         return [flag("names", index, f"not found in the translation: {listed}")]
     # Only capitalised common words (Laboratoires, État, Frères): English usually translates them. A reader must
     # look only where the English has a name the French lacks instead.
-    novel = _novel_names(source, target)
     if novel:
         instead = ", ".join(f"“{w}”" for w in novel)
         return [flag("names", index, f"not found in the translation: {listed}; it names {instead} instead")]
     return [Check("names", "info", index, f"capitalised common words not found, probably translated: {listed}")]
+
+
+def _proper_name(word: str, source: str) -> bool:
+    """Whether a capitalised word is a name for certain: an acronym, a word the French dictionary does not list as a
+    common word, a CLDR country or language, or a common word used as a surname."""
+    return (_is_acronym(word) or not french_common_word(word) or fold(word).replace("-", " ") in _cldr_names()
+            or _after_a_person(word, source))
 
 
 _TITLES = frozenset("m mm mme mmes mlle dr dre pr pre me mgr monsieur madame president presidente ministre".split())
