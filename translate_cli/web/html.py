@@ -69,9 +69,12 @@ def extract_article(html: str, name: str, url: str | None = None) -> Extracted:
     try:
         import trafilatura
         from lxml import etree
+        from trafilatura.utils import load_html
     except ImportError as exc:
         raise MissingExtraError(f"{name}: HTML input needs brief's web extra ({EXTRA}): {exc}") from exc
-    xml = trafilatura.extract(html, url=url, output_format="xml", with_metadata=True, include_comments=False,
+    tree = load_html(html)  # parsed once: the <h1> is read before trafilatura prunes the tree
+    headline = _headline(tree)
+    xml = trafilatura.extract(tree, url=url, output_format="xml", with_metadata=True, include_comments=False,
                               include_tables=False, include_links=False, include_formatting=False,
                               include_images=False)
     if not xml:
@@ -83,7 +86,6 @@ def extract_article(html: str, name: str, url: str | None = None) -> Extracted:
     blocks = [(kind, text) for kind, text in blocks if text]
     if not any(_PROSE.search(text) for _, text in blocks):  # menus and link lists of an index page are no article
         raise InputError(f"{name}: no article text found in this page (an index page or a login wall?)")
-    headline = _headline(html)
     if headline and blocks[0][0] != "h1" and headline == document.get("title") and \
             all(text != headline for _, text in blocks):
         blocks.insert(0, ("h1", headline))  # trafilatura gives a page's <h1> as its title only: it is the headline
@@ -96,15 +98,10 @@ def extract_article(html: str, name: str, url: str | None = None) -> Extracted:
     return Extracted("\n\n".join(text for _, text in blocks), tuple(kind for kind, _ in blocks), info)
 
 
-def _headline(html: str) -> str | None:
+def _headline(tree) -> str | None:
     """The text of the page's first <h1>, whitespace collapsed."""
-    from lxml import html as lxml_html
-
-    try:
-        found = lxml_html.fromstring(html).xpath("//h1")
-    except (ValueError, TypeError, SyntaxError):
-        return None
-    return _SPACES.sub(" ", found[0].text_content()).strip() or None if found else None
+    found = tree.xpath("//h1") if tree is not None else []
+    return (_SPACES.sub(" ", found[0].text_content()).strip() or None) if found else None
 
 
 def _text(element) -> str:
