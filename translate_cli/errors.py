@@ -38,8 +38,12 @@ class ConfigError(BriefError):
     """A config file or BRIEF_* environment variable is invalid."""
 
 
-class MissingExtraError(BriefError):
-    """An input needs an optional part of brief that is not installed (the message names the extra)."""
+class SetupError(BriefError):
+    """What a run needs around brief is missing or unreachable: an optional extra, a Ray cluster."""
+
+
+class MissingExtraError(SetupError):
+    """An input or option needs an optional part of brief that is not installed (the message names the extra)."""
 
 
 class ModelError(BriefError):
@@ -88,7 +92,7 @@ _TABLE: tuple[tuple[type[BaseException], ExitStatus, str, Callable[[BaseExceptio
     (UsageError, ExitStatus.USAGE_ERROR, "usage", str),
     (ConfigError, ExitStatus.USAGE_ERROR, "config", str),
     (ModelError, ExitStatus.MODEL_ERROR, "model", str),
-    (MissingExtraError, ExitStatus.MODEL_ERROR, "setup", str),
+    (SetupError, ExitStatus.MODEL_ERROR, "setup", str),
     (BriefError, ExitStatus.INPUT_ERROR, "input", str),
     (KeyboardInterrupt, ExitStatus.INTERRUPTED, "interrupted", lambda exc: "interrupted"),
     (FileNotFoundError, ExitStatus.INPUT_ERROR, "input", lambda exc: f"no such file: {exc.filename}"),  # type: ignore[attr-defined]

@@ -25,6 +25,7 @@ from .speakers import attribute_speakers
 from .translation import translate_documents
 
 T = TypeVar("T")
+WINDOW_SENTENCES = 128  # sentences translate_many gathers from consecutive documents before translating them
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class Pipeline:
         items: Iterable[T],
         prepare: Callable[[T], Source] | None = None,
         *,
-        window_sentences: int = 128,
+        window_sentences: int = WINDOW_SENTENCES,
     ) -> Iterator[tuple[T, Result | BriefError]]:
         """Translate many documents with one model, batching sentences across documents; results in input order.
 
@@ -88,20 +89,8 @@ class Pipeline:
         and the others go on. Documents are grouped until a group holds `window_sentences` sentences, so results
         stream out while later documents are still being read.
         """
-        prepare = prepare or (lambda item: item)  # type: ignore[assignment,return-value]
-        window: list[tuple[T, _Prepared | BriefError]] = []
-        sentences = 0
-        for item in items:
-            try:
-                prepared = _prepare(prepare(item))
-                sentences += len(prepared.document.sentences)
-                window.append((item, prepared))
-            except BriefError as exc:
-                window.append((item, exc))
-            if sentences >= window_sentences:
-                yield from self._run_window(window)
-                window, sentences = [], 0
-        yield from self._run_window(window)
+        for window in windows(items, prepare, window_sentences=window_sentences):
+            yield from self._run_window(window)
 
     def _link_texts(self, prepared: list[_Prepared]) -> Iterator[str]:
         """The English of every Markdown link text of the window, in order (one model call for them all)."""
@@ -144,6 +133,29 @@ class Pipeline:
             if self.briefer is not None:
                 result = self.briefer.brief(result)
             yield item, result
+
+
+def windows(
+    items: Iterable[T], prepare: Callable[[T], Source] | None = None, *, window_sentences: int = WINDOW_SENTENCES,
+) -> Iterator[list[tuple[T, _Prepared | BriefError]]]:
+    """The groups translate_many translates together: items in order, a group closed by the item that brings it to
+    `window_sentences` sentences (an item that cannot be read is a BriefError in its place). A group given alone to
+    translate_many is translated as one group again, so other executors batch exactly as a local run does."""
+    prepare = prepare or (lambda item: item)  # type: ignore[assignment,return-value]
+    window: list[tuple[T, _Prepared | BriefError]] = []
+    sentences = 0
+    for item in items:
+        try:
+            prepared = _prepare(prepare(item))
+            sentences += len(prepared.document.sentences)
+            window.append((item, prepared))
+        except BriefError as exc:
+            window.append((item, exc))
+        if sentences >= window_sentences:
+            yield window
+            window, sentences = [], 0
+    if window:
+        yield window
 
 
 def _prepare(source: Source) -> _Prepared:

@@ -122,3 +122,23 @@ def batch_options(suffixes: str) -> Callable[[Callable[..., Any]], Callable[...,
         return command
 
     return decorate
+
+
+def executor_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--executor and the Ray settings: where a batch's documents are translated."""
+    for option in reversed((
+        click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+                     help="Where documents are translated: this process, or the actors of a Ray cluster (ray "
+                          "extra); outputs are the same, written by this process."),
+        click.option("--ray-address", metavar="auto|HOST:PORT",
+                     help="The Ray cluster: auto (the one 'ray start' runs here), HOST:PORT or ray://HOST:PORT "
+                          "[default: RAY_ADDRESS, else a new local instance]."),
+        click.option("--actors", type=click.IntRange(min=1),
+                     help="Ray actors, each loading the models once [default: 1]."),
+        click.option("--cpus-per-actor", type=click.FloatRange(min=0, min_open=True),
+                     help="CPUs each actor reserves, and the threads its models use [default: 1]."),
+        click.option("--gpus-per-actor", type=click.FloatRange(min=0),
+                     help="GPUs each actor reserves (e.g. 1, or 0.5 to share one) [default: 0]."),
+    )):
+        command = option(command)
+    return command

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 import click
 
 from ..errors import ExitStatus
@@ -12,12 +15,17 @@ from .options import (
     debug_option,
     device_option,
     engine_options,
+    executor_options,
     output_format,
     quotes_option,
     summarizer_option,
 )
+from .output import stdout_for_data_only
 from .progress import Reporter
-from .runs import plan_inputs, report
+from .runs import Plan, plan_inputs, report
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..options import Options
 
 
 @click.command(context_settings=HELP, short_help="Translate French articles into English, quotations intact.")
@@ -37,6 +45,7 @@ from .runs import plan_inputs, report
 @summarizer_option
 @click.option("--retries", type=click.IntRange(min=0),
               help="Re-translations of a sentence that loops, echoes French or has an odd length [default: 1; 0: off].")
+@executor_options
 @click.option("--strict", is_flag=True, help="Exit 4 when any fidelity check flags something.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr (warnings stay in JSON output).")
 @debug_option
@@ -52,6 +61,11 @@ def translate(
     max_redirects: int,
     overwrite: bool,
     fail_fast: bool,
+    executor: str,
+    ray_address: str | None,
+    actors: int | None,
+    cpus_per_actor: float | None,
+    gpus_per_actor: float | None,
     strict: bool,
     quiet: bool,
     **settings: object,
@@ -75,15 +89,44 @@ def translate(
     reporter = Reporter(0, quiet=quiet)  # from the start: the closing summary's time is the whole run's
     fmt = output_format(fmt, output)
     options = resolve_options(settings, environ=environment.environ)  # bad settings fail before any input is read
+    ray_settings = {"--ray-address": ray_address, "--actors": actors, "--cpus-per-actor": cpus_per_actor,
+                    "--gpus-per-actor": gpus_per_actor}
+    if executor == "local" and any(value is not None for value in ray_settings.values()):
+        given = next(name for name, value in ray_settings.items() if value is not None)
+        raise click.UsageError(f"{given} needs --executor ray")
     plan = plan_inputs(inputs, fmt=fmt, output=output, out_dir=out_dir, globs=globs, input_format=input_format,
                        fetch=FetchSettings(timeout, max_bytes, max_redirects), product="translation")
     reporter.total = len(plan.documents)
+    if executor == "ray":
+        flagged_any = _on_ray(plan, options, reporter, overwrite=overwrite, fail_fast=fail_fast, address=ray_address,
+                              actors=actors or 1, cpus_per_actor=cpus_per_actor or 1,
+                              gpus_per_actor=gpus_per_actor or 0, environ=environment.environ)
+        return _status(reporter, strict and flagged_any)
     pipeline = load(options=options, notify=reporter.notice, load_engine=environment.load_engine)
     for warning in pipeline.load_warnings:  # about the run, not a document: said once
         reporter.warning(warning)
     items = batch.run(pipeline, plan.documents, render=lambda result: render(fmt, result), out_dir=plan.out_dir,
                       fmt=fmt, overwrite=overwrite, fail_fast=fail_fast or not plan.several)
     flagged_any = report(items, plan, reporter, pipeline.load_warnings)
+    return _status(reporter, strict and flagged_any)
+
+
+def _status(reporter: Reporter, checks_failed: bool) -> int:
     if reporter.failed:
         return ExitStatus.INPUT_ERROR
-    return ExitStatus.CHECKS_FAILED if strict and flagged_any else ExitStatus.SUCCESS
+    return ExitStatus.CHECKS_FAILED if checks_failed else ExitStatus.SUCCESS
+
+
+def _on_ray(plan: Plan, options: Options, reporter: Reporter, *, overwrite: bool, fail_fast: bool,
+            environ: Mapping[str, str], **cluster: Any) -> bool:
+    """The planned batch translated by a Ray actor pool; outputs written and reported here, as in a local run."""
+    from .. import batch
+    from ..ray.executor import RayExecutor, worker_environment
+    from ..writers import render
+
+    executor = RayExecutor(options, on_warning=reporter.warning, env_vars=worker_environment(environ), **cluster)
+    with stdout_for_data_only(), executor:
+        items = batch.run_process(executor.process, plan.documents, render=lambda result: render(plan.fmt, result),
+                                  out_dir=plan.out_dir, fmt=plan.fmt, overwrite=overwrite,
+                                  fail_fast=fail_fast or not plan.several)
+        return report(items, plan, reporter, executor.load_warnings)
