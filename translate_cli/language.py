@@ -47,6 +47,12 @@ MIN_LEAD = 2.0  # the best language's score over the runner-up's
 
 def guess_language(text: str) -> str | None:
     """The text's language ("fr", "en", "de", "es", "it", "pt", "nl"), or None when it cannot say with confidence."""
+    return detect_language(text)[0]
+
+
+def detect_language(text: str) -> tuple[str | None, float]:
+    """guess_language's answer and its confidence: the best language's share of the function words' votes, 0-100
+    (0 when there is no guess)."""
     scores: Counter[str] = Counter()
     hits = 0
     for token in _TOKEN.findall(text.lower()):
@@ -56,11 +62,13 @@ def guess_language(text: str) -> str | None:
             for language in owners:
                 scores[language] += 1 / len(owners)
     if hits < MIN_FUNCTION_WORDS:
-        return None
+        return None, 0.0
     ranked = scores.most_common(2)
     best, score = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-    return best if score >= MIN_LEAD * runner_up else None
+    if score < MIN_LEAD * runner_up:
+        return None, 0.0
+    return best, round(100 * score / sum(scores.values()), 1)
 
 
 NAMES = {"fr": "French", "en": "English", "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese",

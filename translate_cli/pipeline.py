@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from .briefer import Briefer, load_briefer
 from .checks import check_language
 from .engine import CallLimits, EngineLoader, Notify, Summariser, Translator, as_summariser, as_translator
-from .errors import BriefError, InputError
+from .errors import BriefError, InputError, UsageError
 from .options import Options, resolve_options
 from .reading import Source, normalise, normalise_aligned, source_from_path
 from .result import Check, ModelInfo, Result
@@ -25,6 +25,7 @@ from .speakers import attribute_speakers
 from .translation import translate_documents
 
 T = TypeVar("T")
+_LOADING_SETTINGS = {"translator", "summarizer", "backend", "device", "precision", "threads"}
 WINDOW_SENTENCES = 128  # sentences translate_many gathers from consecutive documents before translating them
 
 
@@ -53,12 +54,26 @@ class Pipeline:
         self.options = options
         self.briefer = briefer  # None: no brief (--no-brief)
         self.models: dict[str, ModelInfo] = {"translator": model or ModelInfo(translator.name)}
+        self._engine_warnings = tuple(warnings)
         self.load_warnings = tuple(warnings)  # e.g. a model file whose hash could not be checked
         if briefer is not None:
             self.models["summarizer"] = briefer.model
             self.load_warnings += briefer.warnings
         limits = translator.call_limits
         self.call_limits = CallLimits(options.batch_size or limits.items, options.batch_tokens or limits.tokens)
+
+    def with_settings(self, **settings: Any) -> Pipeline:
+        """These engines under other run settings (quotes, brief on or off, retries, beams, max_new_tokens, …), no
+        model reloaded. Settings that choose models or engines are refused (a server's requests cannot load any)."""
+        chosen = sorted(set(settings) & _LOADING_SETTINGS)
+        if chosen:
+            raise UsageError(f"cannot change {', '.join(chosen)} of a loaded pipeline")
+        options = self.options.with_overrides(**settings)
+        briefer = self.briefer if options.brief else None
+        if options.brief and briefer is None:
+            raise UsageError("this pipeline was loaded without a brief stage")
+        return Pipeline(self.translator, options, briefer=briefer, model=self.models["translator"],
+                        warnings=self._engine_warnings)
 
     def translate(self, text: str, *, source: str = "-", warnings: Sequence[str] = ()) -> Result:
         """Translate one French document given as text."""

@@ -16,6 +16,7 @@ from .environment import Environment
 from .models_cmd import models
 from .options import HELP, debug_option, without_command
 from .output import StdoutClosed
+from .serve_cmd import serve
 from .summarize_cmd import summarize
 from .translate_cmd import translate
 
@@ -118,6 +119,7 @@ def cli(context: click.Context) -> None:
     brief translate folder/ --out-dir out/      many articles, one model load, resumable
     brief summarize english.txt                 headline, summary, key quotes of English text
     brief models list                           pinned models and whether they are cached
+    brief serve                                 HTTP on 127.0.0.1:5000: LibreTranslate's API, brief's, a page
     """
     without_command(context)
 
@@ -125,6 +127,7 @@ def cli(context: click.Context) -> None:
 cli.add_command(translate)
 cli.add_command(summarize)
 cli.add_command(models)
+cli.add_command(serve)
 
 
 def main() -> None:

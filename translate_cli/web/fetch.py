@@ -27,6 +27,7 @@ class FetchSettings:
     timeout: float = 20.0  # seconds for the whole response, redirects included
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
+    public_only: bool = False  # refuse hosts on loopback, private, link-local or reserved addresses (a server's)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ def fetch(url: str, settings: FetchSettings = FetchSettings()) -> Page:
         left = deadline - time.monotonic()
         if left <= 0:
             raise InputError(f"{url}: no complete answer within {settings.timeout:g} s (--timeout)")
+        if settings.public_only:
+            _refuse_private(url, current)
         try:
             response = pool.request("GET", current, redirect=False, retries=False, preload_content=False,
                                     timeout=urllib3.Timeout(total=left))
@@ -90,6 +93,24 @@ def fetch(url: str, settings: FetchSettings = FetchSettings()) -> Page:
             return Page(current, data, header.split(";")[0].strip().lower(), charset[1] if charset else None)
         finally:
             response.release_conn()
+
+
+def _refuse_private(url: str, current: str) -> None:
+    """Server-side request forgery guard: every address the host names must be a public one (checked before each
+    request, redirects included)."""
+    import ipaddress
+    import socket
+
+    host = urlsplit(current).hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        raise InputError(f"{url}: cannot resolve {host}") from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not address.is_global:
+            raise InputError(f"{url}: refused: {host} is a loopback, private or link-local address "
+                             "(brief serve --allow-private-urls allows it)")
 
 
 def _read(response, url: str, settings: FetchSettings, deadline: float) -> bytes:

@@ -1,0 +1,260 @@
+"""`brief serve` as users run it: a real server process on 127.0.0.1 with the tiny models, called by LibreTranslate's
+real clients (libretranslatepy, deep-translator) and raw HTTP; answers identical to the CLI's for the same text."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import pytest
+
+pytest.importorskip("fastapi", reason='the serve extra is not installed (pip install "brief-translate[serve]")')
+
+MODEL_FLAGS = ["--backend", "torch", "--device", "cpu", "--summarizer", "extractive", "--max-new-tokens", "12"]
+ARTICLE = ("Le ministre est arrivé à Moscou lundi. « Nous voulons la paix », a déclaré Sergueï Lavrov.\n\n"
+           "« La France restera », a-t-il ajouté. Le sommet a duré deux heures.")
+TEXTS = [ARTICLE, "La grève touche la SNCF depuis mardi. « Nous ne céderons pas », dit un syndicaliste.",
+         "Le budget a été adopté par 289 voix contre 252.", "« C'est fini », a-t-elle dit. Elle est partie.",
+         "Les pompiers sont intervenus vers 22 heures à Lyon."]
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    process: subprocess.Popen
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(args: list[str], env: dict[str, str] | None = None, command: list[str] | None = None) -> Server:
+    port = _free_port()
+    process = subprocess.Popen([*(command or [sys.executable, "-m", "translate_cli"]), "serve", "--port", str(port),
+                                *args], env=env or dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:  # the server is ready when /health answers (its start-up loads the models)
+        assert process.poll() is None, process.stderr.read().decode()[-2000:]
+        try:
+            with urllib.request.urlopen(url + "/health", timeout=5):
+                return Server(url, process)
+        except (urllib.error.URLError, ConnectionError):
+            assert time.monotonic() < deadline, "the server did not come up"
+            time.sleep(0.1)
+
+
+def stop_server(server: Server) -> tuple[int, bytes, bytes]:
+    server.process.send_signal(signal.SIGTERM)
+    out, err = server.process.communicate(timeout=60)
+    return server.process.returncode, out, err
+
+
+@pytest.fixture(scope="module")
+def server(tiny_marian_dir, tmp_path_factory):
+    env = {**os.environ, "BRIEF_CACHE": str(tmp_path_factory.mktemp("serve-cache")), "HF_HUB_OFFLINE": "1"}
+    running = start_server(["--translator", str(tiny_marian_dir), *MODEL_FLAGS, "--max-chars", "5000",
+                            "--max-body-bytes", "65536"], env)
+    yield running
+    code, out, err = stop_server(running)
+    assert code == 0 and out == b"", err.decode()[-2000:]  # stdout is data: a server writes none
+
+
+def call(url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None, method: str | None = None):
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.status, response.headers, _body(response.read(), response.headers)
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, _body(exc.read(), exc.headers)
+
+
+def _body(data: bytes, headers) -> object:
+    return json.loads(data or b"null") if "json" in headers.get("Content-Type", "") else data.decode()
+
+
+def post_json(url: str, body: object, headers: dict[str, str] | None = None):
+    return call(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json", **(headers or {})})
+
+
+@pytest.fixture(scope="module")
+def cli_json(tiny_marian_dir, tmp_path_factory):
+    """What `brief translate - --format json` writes for each of TEXTS (the CLI as a subprocess, same models)."""
+    env = {**os.environ, "BRIEF_CACHE": str(tmp_path_factory.mktemp("cli-cache")), "HF_HUB_OFFLINE": "1"}
+    answers = {}
+    for text in TEXTS:
+        done = subprocess.run([sys.executable, "-m", "translate_cli", "translate", "-", "--format", "json",
+                               "--translator", str(tiny_marian_dir), *MODEL_FLAGS], input=text.encode(),
+                              capture_output=True, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr.decode()
+        answers[text] = json.loads(done.stdout)
+    return answers
+
+
+def test_libretranslatepy_translates_as_the_cli_does(server, cli_json):
+    from libretranslatepy import LibreTranslateAPI
+
+    client = LibreTranslateAPI(server.url)
+    assert client.translate(ARTICLE, "fr", "en") == cli_json[ARTICLE]["translation"]
+    assert client.translate(ARTICLE, "auto", "en") == cli_json[ARTICLE]["translation"]
+    assert client.languages() == [{"code": "fr", "name": "French", "targets": ["en"]},
+                                  {"code": "en", "name": "English", "targets": []}]
+    [detected] = client.detect(ARTICLE)
+    assert detected["language"] == "fr" and 30 < detected["confidence"] <= 100
+
+
+def test_deep_translators_libretranslate_client_works_unchanged(server, cli_json):
+    from deep_translator import LibreTranslator
+
+    client = LibreTranslator(source="fr", target="en", api_key="unused", custom_url=server.url + "/")
+    assert client.translate(TEXTS[1]) == cli_json[TEXTS[1]]["translation"]
+    assert client.translate_batch(TEXTS[:2]) == [cli_json[t]["translation"] for t in TEXTS[:2]]
+
+
+def test_form_query_and_list_bodies(server, cli_json):
+    expected = [cli_json[t]["translation"] for t in TEXTS[:3]]
+    form = urllib.parse.urlencode([("q", t) for t in TEXTS[:3]] + [("source", "fr"), ("target", "en")]).encode()
+    assert call(server.url + "/translate", data=form)[2] == {"translatedText": expected}
+    query = urllib.parse.urlencode({"q": TEXTS[0], "source": "fr", "target": "en"})
+    assert call(f"{server.url}/translate?{query}", data=b"")[2] == {"translatedText": expected[0]}
+    status, _, body = post_json(server.url + "/translate", {"q": TEXTS[:3], "source": "auto", "target": "en"})
+    assert status == 200 and body["translatedText"] == expected
+    assert [d["language"] for d in body["detectedLanguage"]] == ["fr", "fr", "fr"]
+    status, _, body = post_json(server.url + "/translate", {"q": ["", TEXTS[2]], "source": "fr", "target": "en"})
+    assert status == 200 and body["translatedText"] == ["", expected[2]]
+
+
+def test_html_format_keeps_blocks_and_every_word(server):
+    fragment = '<p class="lead">« Nous voulons la paix », a dit le <b>ministre</b>.</p>\n<ul><li>Le sommet a duré.</li></ul>'
+    status, _, body = post_json(server.url + "/translate", {"q": fragment, "source": "fr", "target": "en",
+                                                            "format": "html"})
+    assert status == 200
+    english = body["translatedText"]
+    assert english.startswith('<p class="lead">') and english.count("</p>") == 1 and "<ul><li>" in english
+    assert "<b>" not in english and english.endswith("</li></ul>")
+    plain = post_json(server.url + "/translate", {"q": "« Nous voulons la paix », a dit le ministre.",
+                                                  "source": "fr", "target": "en"})[2]["translatedText"]
+    assert english.split(">", 1)[1].split("</p>")[0] == plain.replace("&", "&amp;").replace("<", "&lt;")
+
+
+@pytest.mark.parametrize(("body", "status", "error"), [
+    ({"source": "fr", "target": "en"}, 400, "Invalid request: missing q parameter"),
+    ({"q": "Bonjour", "source": "de", "target": "en"}, 400,
+     "de → en is not supported: brief translates French (fr) into English (en)"),
+    ({"q": "Bonjour", "source": "fr", "target": "es"}, 400,
+     "fr → es is not supported: brief translates French (fr) into English (en)"),
+    ({"q": "a" * 5001, "source": "fr", "target": "en"}, 400,
+     "Invalid request: 5001 characters, over this server's limit of 5000"),
+    ({"q": 42, "source": "fr"}, 400, "Invalid request: q must be a string or a list of strings"),
+])
+def test_libretranslate_errors(server, body, status, error):
+    assert post_json(server.url + "/translate", body)[::2] == (status, {"error": error})
+
+
+def test_a_body_over_the_limit_is_413_declared_or_streamed(server):
+    status, _, body = post_json(server.url + "/translate", {"q": "x" * 70000})
+    assert (status, body) == (413, {"error": "request body over 65536 bytes"})
+    with socket.create_connection(("127.0.0.1", int(server.url.rsplit(":", 1)[1])), timeout=30) as raw:
+        raw.sendall(b"POST /translate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    b"Transfer-Encoding: chunked\r\n\r\n")
+        chunk = b"x" * 40000
+        for _ in range(2):
+            raw.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+        raw.sendall(b"0\r\n\r\n")
+        answer = raw.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 413")
+
+
+def test_v1_translate_returns_what_the_cli_writes(server, cli_json):
+    status, _, body = post_json(server.url + "/v1/translate", {"text": ARTICLE})
+    assert status == 200 and body == cli_json[ARTICLE]
+    assert len(body["quotes"]) == 2 and body["brief"]["headline"]
+    status, _, body = post_json(server.url + "/v1/translate", {"text": ARTICLE, "brief": False, "quotes": "straight"})
+    assert status == 200 and body.get("brief") is None
+    assert body["translation"].count('"') == 4
+    assert post_json(server.url + "/v1/translate", {"text": "  "})[::2] == (
+        400, {"error": {"kind": "input", "message": "-: empty input (no text to translate)"}})
+    assert post_json(server.url + "/v1/translate", {"text": "a", "html": "<p>b</p>"})[::2] == (
+        400, {"error": {"kind": "usage", "message": "give exactly one of text, html or url"}})
+    status, _, body = post_json(server.url + "/v1/translate", {"text": "a", "translator": "/etc/passwd"})
+    assert status == 422  # no request option loads a model or names a path
+
+
+def test_urls_to_private_addresses_are_refused(server):
+    for url in ("http://127.0.0.1:1/", "http://[::1]/", "http://169.254.169.254/latest/meta-data/",
+                "http://10.0.0.1/", "http://localhost/"):
+        status, _, body = post_json(server.url + "/v1/translate", {"url": url})
+        assert status == 400 and body["error"]["kind"] == "input", url
+        assert "refused" in body["error"]["message"] and "--allow-private-urls" in body["error"]["message"], body
+
+
+def test_fifty_concurrent_requests_all_answer_as_the_cli(server, cli_json):
+    requests = [TEXTS[i % len(TEXTS)] for i in range(50)]
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        answers = list(pool.map(lambda text: post_json(server.url + "/v1/translate", {"text": text}), requests))
+    assert [status for status, _, _ in answers] == [200] * 50
+    assert all(body == cli_json[text] for text, (_, _, body) in zip(requests, answers))
+
+
+def test_service_routes_openapi_and_no_docs_page(server):
+    status, _, health = call(server.url + "/health")
+    assert status == 200 and health["status"] == "ok" and health["models"]["summarizer"]["name"] == "extractive"
+    status, _, schema = call(server.url + "/openapi.json")
+    assert status == 200 and {"/translate", "/v1/translate", "/languages", "/detect"} <= set(schema["paths"])
+    assert call(server.url + "/docs")[0] == 404  # no page whose assets would come from a CDN
+
+
+def test_the_page_and_its_assets_are_served_by_brief_alone(server):
+    with urllib.request.urlopen(server.url + "/", timeout=30) as response:
+        page = response.read().decode()
+    assert '<label for="text">' in page and "http" not in page.replace(
+        'name="viewport"', "")  # no external asset
+    for asset in ("/static/app.js", "/static/style.css"):
+        with urllib.request.urlopen(server.url + asset, timeout=30) as response:
+            assert response.status == 200 and b"http" not in response.read()
+
+
+def test_cors_is_off_unless_an_origin_is_configured(server, tiny_marian_dir, tmp_path):
+    preflight = {"Origin": "https://news.example", "Access-Control-Request-Method": "POST"}
+    status, headers, _ = call(server.url + "/languages", headers={"Origin": "https://news.example"})
+    assert status == 200 and "access-control-allow-origin" not in {k.lower() for k in headers}
+    env = {**os.environ, "BRIEF_CACHE": str(tmp_path / "cache")}
+    keyfile = tmp_path / "keys"
+    keyfile.write_text("# newsroom keys\nk-123\n\nk-456\n", encoding="utf-8")
+    other = start_server(["--translator", str(tiny_marian_dir), *MODEL_FLAGS, "--cors-origin", "https://news.example",
+                          "--api-key-file", str(keyfile)], env)
+    try:
+        status, headers, _ = call(other.url + "/translate", headers=preflight, method="OPTIONS")
+        assert status == 200 and headers.get("access-control-allow-origin") == "https://news.example"
+        status, headers, _ = call(other.url + "/languages", headers={"Origin": "https://news.example"})
+        assert headers.get("access-control-allow-origin") == "https://news.example"
+        # API keys: a wrong or missing one is 403; the right one works, from the real clients too
+        assert post_json(other.url + "/translate", {"q": "Bonjour", "source": "fr"})[::2] == (
+            403, {"error": "Invalid API key"})
+        assert post_json(other.url + "/translate", {"q": "Bonjour", "source": "fr", "api_key": "k-12"})[0] == 403
+        assert post_json(other.url + "/translate", {"q": "Bonjour", "source": "fr", "api_key": "k-456"})[0] == 200
+        assert post_json(other.url + "/v1/translate", {"text": "Bonjour."}, {"Authorization": "Bearer nope"})[::2] \
+            == (403, {"error": {"kind": "usage", "message": "Invalid API key"}})
+        assert post_json(other.url + "/v1/translate", {"text": "Bonjour."}, {"Authorization": "Bearer k-123"})[0] \
+            == 200
+        from deep_translator import LibreTranslator
+        from deep_translator.exceptions import AuthorizationException
+        from libretranslatepy import LibreTranslateAPI
+
+        assert LibreTranslateAPI(other.url, api_key="k-123").translate("Bonjour.", "fr", "en")
+        with pytest.raises(AuthorizationException):
+            LibreTranslator(source="fr", target="en", api_key="wrong", custom_url=other.url + "/").translate("Oui.")
+    finally:
+        assert stop_server(other)[0] == 0

@@ -1,0 +1,120 @@
+"""The server's queue with a held fake model (a real uvicorn server on 127.0.0.1, real HTTP): concurrent requests
+share model calls; a full queue answers 429 with Retry-After and the server recovers; a request over the time limit
+gets 504; SIGTERM during a request lets it finish, then the process exits 0."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi", reason='the serve extra is not installed (pip install "brief-translate[serve]")')
+
+from fakes import FakeTranslator  # noqa: E402
+from test_serve import _free_port, post_json, start_server  # noqa: E402
+
+import translate_cli  # noqa: E402
+
+
+class HeldTranslator(FakeTranslator):
+    """Each model call waits for `gate`; `entered` says a call has begun."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+        self.entered = threading.Event()
+
+    def translate_batch(self, texts, decoding):
+        self.entered.set()
+        assert self.gate.wait(60), "the test never opened the gate"
+        return super().translate_batch(texts, decoding)
+
+
+def wait_for(condition, what: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"never: {what}"
+        time.sleep(0.005)  # polling a condition of the server, not waiting out a guess
+
+
+@pytest.fixture
+def held_server():
+    import uvicorn
+
+    from translate_cli.serve import log_config
+    from translate_cli.serve.app import ServerSettings, create_app
+    from translate_cli.serve.service import TranslationService
+
+    def start(**settings):
+        translator = HeldTranslator()
+        pipeline = translate_cli.load(translator, summarizer="extractive")
+        service = TranslationService(pipeline, max_queue=2)
+        app = create_app(service, ServerSettings(**settings))
+        port = _free_port()
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=log_config(),
+                                               log_level="warning", lifespan="off"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        wait_for(lambda: server.started, "the server started")
+        started.append((server, thread, service, translator))
+        return f"http://127.0.0.1:{port}", service, translator
+
+    started: list = []
+    yield start
+    for server, thread, service, translator in started:
+        translator.gate.set()
+        server.should_exit = True
+        thread.join(30)
+        service.close(30)
+
+
+def test_a_full_queue_is_429_with_retry_after_and_queued_requests_share_a_model_call(held_server):
+    url, service, translator = held_server()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        first = pool.submit(post_json, url + "/translate", {"q": "Le ministre arrive.", "source": "fr"})
+        wait_for(translator.entered.is_set, "the first request reached the model")
+        queued = [pool.submit(post_json, url + "/translate", {"q": text, "source": "fr"})
+                  for text in ("La grève continue.", "Le budget est adopté.")]
+        wait_for(lambda: service.queued == 2, "two requests queued")
+        status, headers, body = post_json(url + "/translate", {"q": "Une de trop.", "source": "fr"})
+        assert status == 429 and int(headers["Retry-After"]) >= 1
+        assert body["error"].startswith("brief is busy: retry in ")
+        translator.gate.set()
+        answers = [first.result(60), *(future.result(60) for future in queued)]
+    assert [(status, body["translatedText"]) for status, _, body in answers] == [
+        (200, "LE MINISTRE ARRIVE."), (200, "LA GRÈVE CONTINUE."), (200, "LE BUDGET EST ADOPTÉ.")]
+    # the two queued requests: one model call
+    assert sorted(map(sorted, translator.batches)) == [["La grève continue.", "Le budget est adopté."],
+                                                       ["Le ministre arrive."]]
+    assert post_json(url + "/translate", {"q": "Encore une.", "source": "fr"})[::2] == (
+        200, {"translatedText": "ENCORE UNE."})  # recovered
+
+
+def test_a_request_over_the_time_limit_is_504(held_server):
+    url, _, translator = held_server(request_timeout=0.2)
+    status, _, body = post_json(url + "/v1/translate", {"text": "Le ministre arrive."})
+    assert status == 504 and body == {"error": {"kind": "setup", "message":
+                                                "translation took longer than 0.2 s (--request-timeout)"}}
+    translator.gate.set()
+
+
+def test_sigterm_during_a_request_lets_it_finish_then_exits_0(tmp_path):
+    env = {**os.environ, "BRIEF_TEST_STARTED": str(tmp_path / "started"), "BRIEF_TEST_RELEASE": str(tmp_path / "go"),
+           "BRIEF_SUMMARIZER": "extractive"}
+    server = start_server([], env, command=[sys.executable, str(Path(__file__).with_name("fake_serve.py"))])
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        answer = pool.submit(post_json, server.url + "/v1/translate", {"text": "« Oui », dit-il."})
+        wait_for((tmp_path / "started").exists, "the request reached the model")
+        server.process.send_signal(signal.SIGTERM)
+        (tmp_path / "go").touch()
+        status, _, body = answer.result(60)
+    out, err = server.process.communicate(timeout=60)
+    assert status == 200 and body["translation"] == "“OUI”, DIT-IL."
+    assert server.process.returncode == 0 and out == b"" and b"Traceback" not in err
+

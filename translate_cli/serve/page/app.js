@@ -1,0 +1,113 @@
+"use strict";
+// The page calls brief's own API and shows its JSON: brief, English with each quotation marked, the quote ledger,
+// the checks. No framework, no network beyond this server.
+const $ = (id) => document.getElementById(id);
+let english = "";
+
+function el(tag, text, attrs = {}) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  return node;
+}
+
+function copyButton(text, label) {
+  const button = el("button", "Copy", { type: "button", class: "copy", "aria-label": label });
+  button.addEventListener("click", () => copy(text));
+  return button;
+}
+
+async function copy(text) {
+  try { await navigator.clipboard.writeText(text); $("status").textContent = "Copied."; }
+  catch { $("status").textContent = "Copying is not allowed here: select the text instead."; }
+}
+
+function markQuotes(paragraph, quotes, state) {
+  // Quotation targets appear in the English in order: mark each where it is next found.
+  const p = el("p");
+  let at = 0;
+  while (state.next < quotes.length) {
+    const target = quotes[state.next].target;
+    const found = target ? paragraph.indexOf(target, at) : -1;
+    if (found < 0) break;
+    p.append(paragraph.slice(at, found));
+    p.append(el("mark", target, { class: "quote", "data-quote": String(state.next + 1) }));
+    at = found + target.length;
+    state.next += 1;
+  }
+  p.append(paragraph.slice(at));
+  return p;
+}
+
+function show(result) {
+  english = result.translation;
+  const brief = result.brief;
+  $("brief-section").hidden = !brief;
+  if (brief) { $("headline").textContent = brief.headline || ""; $("summary").textContent = brief.summary || ""; }
+  const box = $("english");
+  box.replaceChildren();
+  const state = { next: 0 };
+  for (const paragraph of english.split("\n\n")) box.append(markQuotes(paragraph, result.quotes, state));
+  const body = $("ledger").tBodies[0];
+  body.replaceChildren();
+  result.quotes.forEach((quote, i) => {
+    const row = el("tr");
+    row.append(el("td", String(i + 1)), el("td", quote.source, { lang: "fr" }), el("td", quote.target),
+               el("td", quote.speaker || "—"));
+    const cell = el("td");
+    cell.append(copyButton(quote.target, `Copy quotation ${i + 1}`));
+    row.append(cell);
+    body.append(row);
+  });
+  const checks = $("checks");
+  checks.replaceChildren();
+  const flagged = (result.checks || []).filter((c) => c.severity !== "info");
+  if (!flagged.length) checks.append(el("li", "Nothing flagged."));
+  for (const check of flagged) {
+    const where = check.sentence === undefined || check.sentence === null ? "" : `sentence ${check.sentence + 1}: `;
+    checks.append(el("li", `${where}${check.check}: ${check.detail}`, { class: check.severity }));
+  }
+  $("results").hidden = false;
+}
+
+async function submit(event) {
+  event.preventDefault();
+  const text = $("text").value;
+  if (!text.trim()) { $("status").textContent = "Paste an article first."; $("text").focus(); return; }
+  const looksHtml = /^\s*(<!doctype html|<html)/i.test(text);
+  $("submit").disabled = true;
+  $("status").textContent = "Translating…";
+  try {
+    const response = await fetch("/v1/translate", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(looksHtml ? { html: text } : { text }),
+    });
+    const answer = await response.json();
+    if (!response.ok) throw new Error(answer.error ? answer.error.message : response.statusText);
+    show(answer);
+    $("status").textContent = `Done: ${answer.quotes.length} quotations, ${answer.sentences.length} sentences.`;
+    $("results-title").focus();
+  } catch (error) {
+    $("status").textContent = `Error: ${error.message}`;
+  } finally {
+    $("submit").disabled = false;
+  }
+}
+
+function readFile(file) {
+  if (!file) return;
+  const reader = new FileReader();
+  reader.onload = () => { $("text").value = reader.result; $("status").textContent = `Loaded ${file.name}.`; };
+  reader.readAsText(file);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("form").addEventListener("submit", submit);
+  $("file").addEventListener("change", (e) => readFile(e.target.files[0]));
+  const area = $("text");
+  area.addEventListener("dragover", (e) => { e.preventDefault(); area.classList.add("drop"); });
+  area.addEventListener("dragleave", () => area.classList.remove("drop"));
+  area.addEventListener("drop", (e) => { e.preventDefault(); area.classList.remove("drop"); readFile(e.dataTransfer.files[0]); });
+  document.querySelector("[data-copy=english]").addEventListener("click", () => copy(english));
+  $("results-title").setAttribute("tabindex", "-1");
+});
