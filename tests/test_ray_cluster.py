@@ -218,3 +218,20 @@ def test_translate_dataset_gives_brief_records_and_error_rows(cluster, tiny_mari
     assert len(first["quotes"]) == 1 and first["quotes"][0]["source"] == "Nous voulons la paix"
     assert first["translation"] == answer["local"]
     assert json.loads(got[2]["result"])["id"] == "r2" and got[2]["error"] is None
+
+
+def test_gpu_actors_reserve_their_share_through_the_current_api(tiny_marian_dir):
+    import ray.data
+
+    from translate_cli.ray.dataset import actor_options, map_settings
+
+    settings = map_settings(actors=3, cpus_per_actor=2, gpus_per_actor=0.5, batch_size=4)
+    assert isinstance(settings["compute"], ray.data.ActorPoolStrategy)
+    assert (settings["compute"].min_size, settings["compute"].max_size) == (3, 3)
+    assert (settings["num_cpus"], settings["num_gpus"], settings["batch_size"]) == (2, 0.5, 4)
+    assert "num_gpus" not in map_settings(actors=1, cpus_per_actor=1, gpus_per_actor=0, batch_size=1)
+    import translate_cli
+
+    options = translate_cli.resolve_options({"translator": str(tiny_marian_dir)})
+    assert actor_options(options, 2).engine.threads == 2  # an actor's models use the CPUs it reserves
+    assert actor_options(options.with_overrides(threads=3), 2).engine.threads == 3  # unless told otherwise

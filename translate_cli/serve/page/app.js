@@ -28,7 +28,8 @@ function markQuotes(paragraph, quotes, state) {
   let at = 0;
   while (state.next < quotes.length) {
     const target = quotes[state.next].target;
-    const found = target ? paragraph.indexOf(target, at) : -1;
+    if (!target) { state.next += 1; continue; }  // a quotation with no English has nothing to mark
+    const found = paragraph.indexOf(target, at);
     if (found < 0) break;
     p.append(paragraph.slice(at, found));
     p.append(el("mark", target, { class: "quote", "data-quote": String(state.next + 1) }));
