@@ -71,6 +71,11 @@ def test_the_page_shows_every_quotation_highlighted_and_in_the_ledger(page_serve
         assert [row.find_elements(By.TAG_NAME, "td")[1].text for row in rows] == [
             q["source"] for q in expected["quotes"]]
         assert browser.find_element(By.ID, "headline").text == expected["brief"]["headline"]
+        # each sentence with its English and, beside it, what the checks found in it
+        assert len(browser.find_elements(By.CSS_SELECTOR, "#sentences tbody tr")) == len(expected["sentences"])
+        by_sentence = [c for c in expected["checks"] if c["severity"] != "info" and c.get("sentence") is not None]
+        assert len(by_sentence) > 0
+        assert len(browser.find_elements(By.CSS_SELECTOR, "#sentences .sentence-checks li")) == len(by_sentence)
         browser.execute_script("document.getElementById('results').scrollIntoView()")
         browser.save_screenshot(str(ARTIFACTS / f"page-{width}x{height}.png"))
     assert (ARTIFACTS / "page-1280x800.png").stat().st_size > 0 and (ARTIFACTS / "page-390x844.png").exists()

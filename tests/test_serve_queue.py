@@ -17,7 +17,7 @@ import pytest
 pytest.importorskip("fastapi", reason='the serve extra is not installed (pip install "brief-translate[serve]")')
 
 from fakes import FakeTranslator  # noqa: E402
-from test_serve import _free_port, post_json, start_server  # noqa: E402
+from test_serve import _free_port, call, post_json, start_server  # noqa: E402
 
 import translate_cli  # noqa: E402
 
@@ -51,8 +51,8 @@ def held_server():
     from translate_cli.serve.app import ServerSettings, create_app
     from translate_cli.serve.service import TranslationService
 
-    def start(**settings):
-        translator = HeldTranslator()
+    def start(translator=None, **settings):
+        translator = translator or HeldTranslator()
         pipeline = translate_cli.load(translator, summarizer="extractive")
         service = TranslationService(pipeline, max_queue=2)
         app = create_app(service, ServerSettings(**settings))
@@ -118,3 +118,19 @@ def test_sigterm_during_a_request_lets_it_finish_then_exits_0(tmp_path):
     assert status == 200 and body["translation"] == "“OUI”, DIT-IL."
     assert server.process.returncode == 0 and out == b"" and b"Traceback" not in err
 
+
+
+class BrokenTranslator(HeldTranslator):
+    def translate_batch(self, texts, decoding):
+        raise RuntimeError("CUDA error: an illegal memory access was encountered\nmore detail")
+
+
+def test_a_translation_failure_is_500_in_one_line_and_the_server_goes_on(held_server):
+    url, service, _ = held_server(BrokenTranslator())
+    status, _, body = post_json(url + "/translate", {"q": "Le ministre arrive.", "source": "fr"})
+    assert (status, body) == (500, {"error": "translation failed: unexpected error: RuntimeError: CUDA error: an "
+                                             "illegal memory access was encountered (set BRIEF_DEBUG=1 for the "
+                                             "traceback)"})
+    status, _, body = post_json(url + "/v1/translate", {"text": "Le ministre arrive."})
+    assert status == 500 and body["error"]["kind"] == "internal"
+    assert call(url + "/health")[0] == 200 and service.queued == 0  # the model thread lives on

@@ -116,10 +116,16 @@ class TranslationService:
                 pipeline = self.pipeline_for(settings)
                 items = [(job, source) for job in jobs for source in job.sources]
                 outcomes: dict[int, list[Outcome]] = {id(job): [] for job in jobs}
-                for (job, _), outcome in pipeline.translate_many(items, lambda item: item[1]):
-                    outcomes[id(job)].append(outcome)
                 for job in jobs:
-                    job.future.set_result(outcomes[id(job)])
+                    if not job.sources:
+                        job.future.set_result([])
+                # results stream out of translate_many window by window: a job is answered once its last
+                # document is out, not at the end of the turn
+                for (job, _), outcome in pipeline.translate_many(items, lambda item: item[1]):
+                    done = outcomes[id(job)]
+                    done.append(outcome)
+                    if len(done) == len(job.sources):
+                        job.future.set_result(done)
             except BaseException as exc:  # noqa: BLE001 - a failed turn fails its jobs, never the thread
                 for job in jobs:
                     if not job.future.done():

@@ -60,13 +60,33 @@ function show(result) {
     row.append(cell);
     body.append(row);
   });
+  // Checks of the whole document in a list; a sentence's checks beside that sentence.
   const checks = $("checks");
   checks.replaceChildren();
   const flagged = (result.checks || []).filter((c) => c.severity !== "info");
-  if (!flagged.length) checks.append(el("li", "Nothing flagged."));
+  const bySentence = new Map();
   for (const check of flagged) {
-    const where = check.sentence === undefined || check.sentence === null ? "" : `sentence ${check.sentence + 1}: `;
-    checks.append(el("li", `${where}${check.check}: ${check.detail}`, { class: check.severity }));
+    if (check.sentence === undefined || check.sentence === null) {
+      checks.append(el("li", `${check.check}: ${check.detail}`, { class: check.severity }));
+    } else {
+      if (!bySentence.has(check.sentence)) bySentence.set(check.sentence, []);
+      bySentence.get(check.sentence).push(check);
+    }
+  }
+  checks.append(el("li", flagged.length ? `${flagged.length} flagged; by sentence below.` : "Nothing flagged."));
+  const sentences = $("sentences").tBodies[0];
+  sentences.replaceChildren();
+  for (const sentence of result.sentences) {
+    const row = el("tr");
+    const found = el("td");
+    const list = el("ul", undefined, { class: "sentence-checks" });
+    for (const check of bySentence.get(sentence.index) || []) {
+      list.append(el("li", `${check.check}: ${check.detail}`, { class: check.severity }));
+    }
+    if (list.children.length) found.append(list); else found.textContent = "—";
+    row.append(el("td", String(sentence.index + 1)), el("td", sentence.source, { lang: "fr" }),
+               el("td", sentence.target), found);
+    sentences.append(row);
   }
   $("results").hidden = false;
 }
