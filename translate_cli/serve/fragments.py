@@ -2,7 +2,8 @@
 
 The fragment is cut into the text of its blocks (p, li, h1, td, …; a <br> ends one too); each block is one paragraph
 of one document, so quotations keep their marks across blocks and sentences are batched together. Block elements
-come back as given, attributes included; inline markup (a, em, strong, span) inside a block is dropped, since
+come back as given, attributes included. Inline markup (a, em, strong, span) is kept where it can be placed: around
+a block's whole text (a list of linked headlines, a bold lead paragraph); inside a block it is dropped, since
 English words do not map one-to-one onto the French ones it wrapped: the text is never lost. Scripts, styles and
 comments are kept as they are, untranslated.
 """
@@ -37,17 +38,39 @@ class _Splitter(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.fragment = Fragment()
-        self._text: list[str] = []
+        self._text: list[tuple[str, str]] = []  # the block so far: ("text", data), ("open"|"close", markup)
         self._verbatim: str | None = None  # inside <script> etc.
 
     def _close_text(self) -> None:
-        text = " ".join("".join(self._text).split())
+        raw = "".join(piece for kind, piece in self._text if kind == "text")
+        text = " ".join(raw.split())
         if text:
+            opening, closing = self._wrapping()
+            self.fragment.parts.extend(opening)
             self.fragment.parts.append(len(self.fragment.texts))
+            self.fragment.parts.extend(closing)
             self.fragment.texts.append(text)
-        elif self._text:
-            self.fragment.parts.append(" " if "".join(self._text) else "")
+        elif raw:
+            self.fragment.parts.append(raw)
         self._text = []
+
+    def _wrapping(self) -> tuple[list[str], list[str]]:
+        """Inline tags that open before the block's first word and close after its last, innermost last: these
+        can be placed around the English (None of them when any other inline tag is inside the text)."""
+        events = self._text
+        first = next(i for i, (kind, piece) in enumerate(events) if kind == "text" and piece.strip())
+        last = max(i for i, (kind, piece) in enumerate(events) if kind == "text" and piece.strip())
+        inside = [e for e in events[first:last + 1] if e[0] != "text"]
+        before = [e for e in events[:first] if e[0] == "open"]
+        after = [e for e in events[last + 1:] if e[0] == "close"]
+        if inside or any(kind == "close" for kind, _ in events[:first]) or any(
+                kind == "open" for kind, _ in events[last + 1:]):
+            return [], []
+        tags_before = [piece.split()[0].strip("<>/").lower() for _, piece in before]
+        tags_after = [piece.strip("</>").lower() for _, piece in after]
+        if tags_before != list(reversed(tags_after)):
+            return [], []
+        return [piece for _, piece in before], [piece for _, piece in after]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         markup = self.get_starttag_text() or f"<{tag}>"
@@ -58,7 +81,8 @@ class _Splitter(HTMLParser):
             self.fragment.parts.append(markup)
             if tag in VERBATIM and tag not in VOID:
                 self._verbatim = tag
-        # other inline tags: dropped (their text stays in the block's)
+        else:  # inline: placed around the block's English if it wraps the whole text (see _wrapping)
+            self._text.append(("open", markup))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -72,12 +96,14 @@ class _Splitter(HTMLParser):
             self._close_text()
             if tag not in VOID:
                 self.fragment.parts.append(f"</{tag}>")
+        else:
+            self._text.append(("close", f"</{tag}>"))
 
     def handle_data(self, data: str) -> None:
         if self._verbatim:
             self.fragment.parts.append(html.escape(data, quote=False) if self._verbatim == "textarea" else data)
         else:
-            self._text.append(data)
+            self._text.append(("text", data))
 
     def handle_comment(self, data: str) -> None:
         self.fragment.parts.append(f"<!--{data}-->")
