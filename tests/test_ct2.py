@@ -253,9 +253,10 @@ def test_pipeline_gives_the_engines_workers_a_whole_pass_at_once(tiny_marian_dir
     text = " ".join(f"Le ministre numéro {i} est arrivé à Moscou lundi." for i in range(40))  # no quotations
     result = brief.translate(text)
     assert len(result.sentences) == 40
-    # One pass: all 40 sentences in one translate_batch, cut into two equal jobs (one per worker), both submitted
-    # before either is awaited.
-    assert [size for size, _ in recording.calls] == [20, 20]
+    # One pass: all 40 sentences in one translate_batch, cut into equal jobs, a multiple of the workers (the CPU
+    # job budget of 256 padded tokens holds 10 of these), all submitted before any is awaited.
+    assert brief.translator.max_batch_tokens == 256
+    assert [size for size, _ in recording.calls] == [10, 10, 10, 10]
     assert not recording.awaited_before_submit
 
 

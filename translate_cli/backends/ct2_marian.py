@@ -26,7 +26,14 @@ class CT2MarianTranslator(CT2Engine):
     label = "Marian translator"
     required_files = ("config.json", "source.spm", "target.spm")
     call_limits = CallLimits()
-    max_batch_tokens = 2048  # as fast as 4096 with half the memory (benchmarks/README.md)
+    # Padded tokens per engine job. A GPU wants large jobs (2048 as fast as 4096 with half the memory); on CPU small
+    # ones decode fastest per sentence: 256 beat 128, 512, 1024 and 2048 (benchmarks/README.md, "CPU job size").
+    gpu_batch_tokens = 2048
+    cpu_batch_tokens = 256
+
+    @property
+    def max_batch_tokens(self) -> int:
+        return self.gpu_batch_tokens if self.engine.device == "cuda" else self.cpu_batch_tokens
 
     def _load_tokenizer(self, model_dir: Path) -> None:
         import sentencepiece
