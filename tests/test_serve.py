@@ -258,3 +258,12 @@ def test_cors_is_off_unless_an_origin_is_configured(server, tiny_marian_dir, tmp
             LibreTranslator(source="fr", target="en", api_key="wrong", custom_url=other.url + "/").translate("Oui.")
     finally:
         assert stop_server(other)[0] == 0
+
+
+def test_a_multipart_form_body_works_too(server, cli_json):
+    import requests
+
+    answer = requests.post(server.url + "/translate", data={"q": TEXTS[2], "source": "fr", "target": "en"},
+                           files={"unused": ("a.txt", b"x")}, timeout=120)
+    assert answer.request.headers["Content-Type"].startswith("multipart/form-data")
+    assert answer.status_code == 200 and answer.json() == {"translatedText": cli_json[TEXTS[2]]["translation"]}
