@@ -94,6 +94,10 @@ def translate(
     if executor == "local" and any(value is not None for value in ray_settings.values()):
         given = next(name for name, value in ray_settings.items() if value is not None)
         raise click.UsageError(f"{given} needs --executor ray")
+    if executor == "ray":  # a missing extra fails before any input is read or fetched
+        from ..ray.dataset import require_ray
+
+        require_ray()
     plan = plan_inputs(inputs, fmt=fmt, output=output, out_dir=out_dir, globs=globs, input_format=input_format,
                        fetch=FetchSettings(timeout, max_bytes, max_redirects), product="translation")
     reporter.total = len(plan.documents)

@@ -91,7 +91,7 @@ class TranslationService:
             if first is None:
                 return
             turn = [first]
-            sentences = sum(len(s.text) for s in first.sources) // 80  # a rough count: the budget only bounds a turn
+            sentences = _rough_sentences(first)
             while sentences < self.turn_sentences:
                 try:
                     job = self._jobs.get_nowait()
@@ -101,7 +101,7 @@ class TranslationService:
                     self._jobs.put(None)  # closing: this turn first, then stop
                     break
                 turn.append(job)
-                sentences += sum(len(s.text) for s in job.sources) // 80
+                sentences += _rough_sentences(job)
             started = time.monotonic()
             self._translate(turn)
             self._turn_seconds = 0.8 * self._turn_seconds + 0.2 * (time.monotonic() - started)
@@ -130,3 +130,8 @@ class TranslationService:
                 for job in jobs:
                     if not job.future.done():
                         job.future.set_exception(exc)
+
+
+def _rough_sentences(job: Job) -> int:
+    """About how many sentences a job holds (news sentences run ~80 characters): the budget only bounds a turn."""
+    return sum(len(source.text) for source in job.sources) // 80
