@@ -267,3 +267,17 @@ def test_a_multipart_form_body_works_too(server, cli_json):
                            files={"unused": ("a.txt", b"x")}, timeout=120)
     assert answer.request.headers["Content-Type"].startswith("multipart/form-data")
     assert answer.status_code == 200 and answer.json() == {"translatedText": cli_json[TEXTS[2]]["translation"]}
+
+
+def test_a_port_in_use_is_a_setup_error_in_one_brief_line(tiny_marian_dir, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "translate_cli", "serve", "--port", str(port), "--translator",
+                               str(tiny_marian_dir), *MODEL_FLAGS], capture_output=True, timeout=120,
+                              env={**os.environ, "BRIEF_CACHE": str(tmp_path / "cache")})
+    assert done.returncode == 3 and done.stdout == b""
+    lines = done.stderr.decode().splitlines()
+    assert lines[-1] == f"brief: error: could not listen on 127.0.0.1:{port}"
+    assert "address already in use" in lines[-2] and b"Traceback" not in done.stderr

@@ -68,7 +68,8 @@ class VerificationError(ModelError):
     """A model file's size or sha256 does not match what is pinned or published."""
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message ("" for none)."""
     text = str(exc).strip()
     return text.splitlines()[0] if text else ""
 
@@ -111,4 +112,4 @@ def describe_error(exc: BaseException) -> ErrorReport:
         if isinstance(exc, kind):
             return ErrorReport(status, name, message(exc))
     return ErrorReport(ExitStatus.INPUT_ERROR, "internal", f"unexpected error: {type(exc).__name__}: "
-                       f"{_first_line(exc)} (set BRIEF_DEBUG=1 for the traceback)")
+                       f"{first_line(exc)} (set BRIEF_DEBUG=1 for the traceback)")

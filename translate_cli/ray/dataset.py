@@ -7,7 +7,7 @@ import logging
 import socket
 from typing import TYPE_CHECKING, Any
 
-from ..errors import MissingExtraError, SetupError
+from ..errors import MissingExtraError, SetupError, first_line
 from ..options import Options, resolve_options
 from .rows import Batch, TranslateRows
 
@@ -67,8 +67,9 @@ def connect(address: str | None = None, *, env_vars: dict[str, str] | None = Non
         ray.init(address=address, **settings)
     except (ConnectionError, TimeoutError) as exc:
         where = f" at {address}" if address else ""
-        raise SetupError(f"cannot connect to a Ray cluster{where}: {_first_line(exc)} (start one with "
-                         "'ray start --head', or check --ray-address)") from None
+        reason = first_line(exc) or type(exc).__name__
+        raise SetupError(f"cannot connect to a Ray cluster{where}: {reason} (start one with 'ray start --head', "
+                         "or check --ray-address)") from None
     quiet_ray_data()
     return True
 
@@ -96,11 +97,6 @@ def _check_reachable(address: str, timeout: float = 5.0) -> None:
         reason = exc.strerror or type(exc).__name__
         raise SetupError(f"cannot reach a Ray cluster at {address} ({reason}); start one with 'ray start --head', "
                          "or check --ray-address") from None
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def actor_options(options: Options | None, cpus_per_actor: float) -> Options:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..batch import BatchInput, Output, read_source, with_record
-from ..errors import BriefError, InputError, ModelError, SetupError, UsageError, describe_error
+from ..errors import BriefError, ConfigError, InputError, ModelError, SetupError, UsageError, describe_error
 from ..options import Options
 from ..pipeline import Pipeline, load
 
@@ -24,7 +24,7 @@ Batch = Mapping[str, Sequence[Any]]
 # A worker's setup failure crosses to the driver only as the text of Ray's ActorDiedError (the traceback of the
 # creation task): its kind and line are written in a form the driver finds again there.
 _SETUP_FAILURE = re.compile(r"brief-worker-error\[(\w+)\]: ([^\n]*)")
-_ERRORS_BY_KIND: dict[str, type[BriefError]] = {"model": ModelError, "setup": SetupError, "config": UsageError,
+_ERRORS_BY_KIND: dict[str, type[BriefError]] = {"model": ModelError, "setup": SetupError, "config": ConfigError,
                                                  "usage": UsageError, "input": InputError}
 
 

@@ -10,14 +10,12 @@ Importing this package imports no web framework; `serve()` and `create_app()` do
 from __future__ import annotations
 
 import contextlib
-import logging
 import signal
-import sys
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..errors import MissingExtraError
+from ..errors import MissingExtraError, SetupError
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..pipeline import Pipeline
@@ -89,11 +87,13 @@ def serve(pipeline: Pipeline, *, host: str = "127.0.0.1", port: int = 5000, sett
     server = _Server(config)
     try:
         server.run()
+    except SystemExit:
+        if server.started:
+            raise
+        # uvicorn exits when it cannot bind, having said why on the line before: brief's one line and exit 3
+        raise SetupError(f"could not listen on {host}:{port}") from None
     finally:
         service.close(timeout=settings.request_timeout)
-    if server.started is False and not server.should_exit:  # pragma: no cover - uvicorn said why on stderr
-        logging.getLogger("brief").error("the server did not start")
-        sys.exit(3)
 
 
 __all__ = ["require_web_stack", "serve"]

@@ -125,7 +125,7 @@ def create_app(service: TranslationService, settings: ServerSettings = ServerSet
         texts = [document_text(f) if f is not None else item for f, item in zip(fragments, items)]
         wanted = [i for i, text in enumerate(texts) if text.strip()]  # an empty item is an empty answer
         sources = [source_from_bytes(texts[i].encode("utf-8"), "-", "text") for i in wanted]
-        results = await _run(service, settings, sources, (("brief", False),), libre=True)
+        results = await _run(service, settings, sources, (("brief", False),))
         answers = [""] * len(items)
         for i, result in zip(wanted, results):
             fragment = fragments[i]
@@ -155,14 +155,14 @@ def create_app(service: TranslationService, settings: ServerSettings = ServerSet
             source = _read(lambda: source_from_html(payload.html.encode("utf-8"), "-", charset="utf-8"))
         else:
             source = await asyncio.get_running_loop().run_in_executor(None, _fetched, payload.url, settings)
-        [result] = await _run(service, settings, [source], run, libre=False)
+        [result] = await _run(service, settings, [source], run)
         return result.to_dict()
 
     return app
 
 
-async def _run(service: TranslationService, settings: ServerSettings, sources: Sequence[Source], run: Settings,
-               *, libre: bool) -> list[Result]:
+async def _run(service: TranslationService, settings: ServerSettings, sources: Sequence[Source],
+               run: Settings) -> list[Result]:
     """The documents translated (with other requests'), or the ApiError of the first that failed."""
     if not sources:
         return []
@@ -188,8 +188,7 @@ async def _run(service: TranslationService, settings: ServerSettings, sources: S
     for outcome in outcomes:
         if isinstance(outcome, BriefError):
             report = describe_error(outcome)
-            raise ApiError(STATUS_OF_KIND.get(report.kind, 500) if not libre or report.kind == "input" else 500,
-                           report.message.removeprefix("-: "), report.kind)
+            raise ApiError(STATUS_OF_KIND.get(report.kind, 500), report.message.removeprefix("-: "), report.kind)
     return outcomes  # type: ignore[return-value]
 
 
