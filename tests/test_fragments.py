@@ -1,11 +1,19 @@
-"""format=html: a fragment's blocks come back around their English, inline markup kept where it wraps a block's
-whole text, dropped inside it; scripts and comments verbatim; no text lost."""
+"""format=html: a fragment's blocks come back around their English; inline markup placed where its English is
+known (a whole block, sentence or quotation, words kept unchanged, a link's own translation), dropped elsewhere;
+scripts and comments verbatim; no text lost."""
 
 from __future__ import annotations
 
-import pytest
+import re
+from dataclasses import replace
 
-from translate_cli.serve.fragments import block_translations, document_text, split_fragment
+import pytest
+from fakes import FakeTranslator, fake_loader
+
+import translate_cli
+from translate_cli.reading import source_from_bytes
+from translate_cli.serve.fragments import block_translations, document_text, english_fragment, split_fragment
+from translate_cli.serve.inline import Anchors, Inline, place_inline, render
 
 
 @pytest.mark.parametrize(("markup", "texts", "rebuilt"), [
@@ -32,3 +40,65 @@ def test_each_block_is_a_paragraph_of_one_document_and_gets_its_own_english():
     # the translation's paragraphs do not match the blocks: each block gets its sentences' English
     assert block_translations(fragment, "one paragraph", [(0, "“We want"), (1, "peace,” he said.")]) == [
         "“We want", "peace,” he said."]
+
+
+WORDS = {"Le": "The", "le": "the", "ministre": "minister", "arrive": "arrives", "à": "in", "lundi": "on Monday",
+         "a": "has", "dit": "said", "Nous": "We", "voulons": "want", "la": "the", "paix": "peace", "Lisez": "Read",
+         "l'article": "the article", "sur": "on", "Il": "He", "est": "is", "parti": "gone", "et": "and"}
+
+
+def dictionary(text: str) -> str:
+    """A translator that knows a few words (and their order): English the placement can be checked against."""
+    return re.sub(r"[\w']+", lambda m: WORDS.get(m.group(), m.group()), text)
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return translate_cli.load(load_engine=fake_loader(FakeTranslator(dictionary)), brief=False)
+
+
+def translated(pipeline, markup: str) -> str:
+    """What /translate answers for format=html: the fragment's document, its links translated on their own."""
+    fragment = split_fragment(markup)
+    source = replace(source_from_bytes(document_text(fragment).encode(), "-", "text"), links=fragment.links())
+    [(_, result)] = pipeline.translate_many([source])
+    return english_fragment(fragment, result)
+
+
+@pytest.mark.parametrize(("markup", "english"), [
+    # a link: its text's own English found in the block's English; words the English keeps unchanged (a name)
+    ('<p>Lisez <a href="/a">l\'article</a> sur <a href="https://x.fr/p" rel="nofollow">Paris</a>.</p>',
+     '<p>Read <a href="/a">the article</a> on <a href="https://x.fr/p" rel="nofollow">Paris</a>.</p>'),
+    # emphasis on a word whose English is not known for sure: dropped, its text kept
+    ("<p>Le <b>ministre</b> arrive à <i>Lyon</i> lundi.</p>", "<p>The minister arrives in <i>Lyon</i> on Monday.</p>"),
+    # a whole quotation, marks inside or outside the element; a whole sentence
+    ("<p><em>« Nous voulons la paix »</em>, a dit le ministre. <strong>Il est parti.</strong></p>",
+     "<p><em>“We want the peace”</em>, has said the minister. <strong>He is gone.</strong></p>"),
+    ('<p>« <i>Nous voulons la paix</i> », a dit <a href="/m">le ministre</a>.</p>',
+     '<p>“<i>We want the peace</i>”, has said <a href="/m">the minister</a>.</p>'),
+    # nested elements around the same words stay nested in the same order
+    ("<p><a href='/x'><b>Paris</b></a> et <b><a href='/y'>Lyon</a></b></p>",
+     "<p><a href='/x'><b>Paris</b></a> and <b><a href='/y'>Lyon</a></b></p>"),
+    # an element around whole blocks, and one opened in a block and closed in the next: their markup kept as given
+    ('<a href="/x"><p>Le ministre</p></a><div><span class="k">Il est <p>parti</p></span></div>',
+     '<a href="/x"><p>The minister</p></a><div><span class="k">He is<p>gone</p></span></div>'),
+])
+def test_inline_markup_is_placed_where_its_english_is_known(pipeline, markup, english):
+    assert translated(pipeline, markup) == english
+
+
+def test_an_element_whose_english_would_cross_another_is_dropped():
+    # "a b" wraps "b c" in the French order's English: the second cannot nest or stay apart, so it goes
+    french, english = "un deux trois", "deux trois un"
+    spans = [Inline(0, 7, "<i>", "</i>", order=0), Inline(4, 13, "<b>", "</b>", order=1)]
+    anchors = Anchors(sentences=[], links={(0, 7): "deux trois", (4, 13): "trois un"})
+    placed = place_inline(french, english, spans, anchors)
+    assert [(p.start, p.end, p.inline.opening) for p in placed] == [(0, 10, "<i>")]
+    assert render(english, placed, str.upper) == "<i>DEUX TROIS</i> UN"
+
+
+def test_of_several_unchanged_occurrences_the_one_at_the_same_place_is_wrapped():
+    french = "Paris gagne, puis Lyon perd, puis Paris."
+    placed = place_inline(french, "Paris wins, then Lyon loses, then Paris.", [Inline(34, 39, "<b>", "</b>")],
+                          Anchors())
+    assert [(p.start, p.end) for p in placed] == [(34, 39)]

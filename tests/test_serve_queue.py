@@ -134,3 +134,19 @@ def test_a_translation_failure_is_500_in_one_line_and_the_server_goes_on(held_se
     status, _, body = post_json(url + "/v1/translate", {"text": "Le ministre arrive."})
     assert status == 500 and body["error"]["kind"] == "internal"
     assert call(url + "/health")[0] == 200 and service.queued == 0  # the model thread lives on
+
+
+def test_format_html_places_a_link_through_its_own_translation(held_server):
+    from test_fragments import dictionary
+
+    translator = HeldTranslator()
+    translator.fn = dictionary
+    translator.gate.set()
+    url, _, _ = held_server(translator)
+    status, _, body = post_json(url + "/translate", {"q": ['<p>Lisez <a href="/a">l\'article</a> sur <b>la paix</b>.</p>',
+                                                           "<p>Le ministre</p>"], "source": "fr", "format": "html"})
+    assert status == 200
+    assert body["translatedText"] == ['<p>Read <a href="/a">the article</a> on the peace.</p>',
+                                      "<p>The minister</p>"]
+    # the link's text has a model call of its own; the two documents share one
+    assert translator.batches[-2:] == [["l'article"], ["Lisez l'article sur la paix.", "Le ministre"]]

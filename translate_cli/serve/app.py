@@ -8,7 +8,7 @@ import asyncio
 import hmac
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
@@ -24,7 +24,7 @@ from ..errors import BriefError, UsageError, describe_error
 from ..language import NAMES, detect_language
 from ..reading import Source, source_from_bytes, source_from_html
 from ..result import Result
-from .fragments import block_translations, document_text, split_fragment
+from .fragments import document_text, english_fragment, split_fragment
 from .service import Closed, Overloaded, Settings, TranslationService
 
 PAGE = files("translate_cli.serve") / "page"
@@ -125,6 +125,8 @@ def create_app(service: TranslationService, settings: ServerSettings = ServerSet
         texts = [document_text(f) if f is not None else item for f, item in zip(fragments, items)]
         wanted = [i for i, text in enumerate(texts) if text.strip()]  # an empty item is an empty answer
         sources = [source_from_bytes(texts[i].encode("utf-8"), "-", "text") for i in wanted]
+        sources = [replace(source, links=fragments[i].links()) if fragments[i] is not None else source
+                   for i, source in zip(wanted, sources)]
         results = await _run(service, settings, sources, (("brief", False),))
         answers = [""] * len(items)
         for i, result in zip(wanted, results):
@@ -132,8 +134,7 @@ def create_app(service: TranslationService, settings: ServerSettings = ServerSet
             if fragment is None:
                 answers[i] = result.translation
             else:
-                pairs = [(s.paragraph, s.target) for s in result.sentences]
-                answers[i] = fragment.rebuild(block_translations(fragment, result.translation, pairs))
+                answers[i] = english_fragment(fragment, result)
         body: dict[str, Any] = {"translatedText": answers if isinstance(params.get("q"), list) else answers[0]}
         if source == "auto":
             detected = [_detected(text) for text in texts]

@@ -2,75 +2,136 @@
 
 The fragment is cut into the text of its blocks (p, li, h1, td, …; a <br> ends one too); each block is one paragraph
 of one document, so quotations keep their marks across blocks and sentences are batched together. Block elements
-come back as given, attributes included. Inline markup (a, em, strong, span) is kept where it can be placed: around
-a block's whole text (a list of linked headlines, a bold lead paragraph); inside a block it is dropped, since
-English words do not map one-to-one onto the French ones it wrapped: the text is never lost. Scripts, styles and
-comments are kept as they are, untranslated.
+come back as given, attributes included. Inline markup (a, em, strong, span) is kept where it can be placed
+(inline.py: around the English of a whole block, sentence or quotation, of words the English keeps unchanged, or of
+a link's own translation), otherwise dropped: the text is never lost. Scripts, styles and comments are kept as they
+are, untranslated.
 """
 
 from __future__ import annotations
 
+import bisect
 import html
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+from ..result import Link, Result
+from .inline import Anchors, Inline, place_inline, render
 
 BLOCKS = frozenset("""address article aside blockquote body caption dd details dialog div dl dt fieldset figcaption
     figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li main nav ol p pre section summary table tbody td
     tfoot th thead tr ul br""".split())
 VERBATIM = frozenset({"script", "style", "template", "textarea", "code"})
 VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "source", "area", "col", "embed", "track"})
+BLOCK_SEPARATOR = "\n\n"
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
 
 
 @dataclass
 class Fragment:
-    """The fragment as markup pieces and text slots: `parts` holds str (markup, verbatim) or int (slot index)."""
+    """The fragment as markup pieces and text slots: `parts` holds str (markup, verbatim) or int (slot index);
+    `inline[k]` the inline elements inside slot k's text."""
 
     parts: list[str | int] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+    inline: list[tuple[Inline, ...]] = field(default_factory=list)
 
-    def rebuild(self, translations: list[str]) -> str:
-        """The markup with each slot's English (escaped); `translations` has one entry per slot."""
-        return "".join(part if isinstance(part, str) else html.escape(translations[part], quote=False)
-                       for part in self.parts)
+    def offsets(self) -> list[int]:
+        """Where each slot's text starts in document_text(self)."""
+        starts, at = [], 0
+        for text in self.texts:
+            starts.append(at)
+            at += len(text) + len(BLOCK_SEPARATOR)
+        return starts
+
+    def links(self) -> tuple[Link, ...]:
+        """The <a href> elements as links of the document (the pipeline translates their text on its own)."""
+        return tuple(Link(offset + span.start, offset + span.end, span.href)
+                     for offset, spans in zip(self.offsets(), self.inline) for span in spans if span.href)
+
+    def rebuild(self, translations: list[str], anchors: list[Anchors] | None = None) -> str:
+        """The markup with each slot's English (escaped) and the inline elements placed in it (see inline.py;
+        `anchors`: what the translation says about each slot, if known)."""
+        rendered = [render(english, place_inline(text, english, spans, anchors[k] if anchors else Anchors()),
+                           _escape)
+                    for k, (text, english, spans) in enumerate(zip(self.texts, translations, self.inline))]
+        return "".join(part if isinstance(part, str) else rendered[part] for part in self.parts)
+
+
+@dataclass(frozen=True)
+class _Event:
+    kind: str  # "text", "open" or "close"
+    piece: str  # the text, or the tag's markup as given
+    tag: str = ""
+    href: str | None = None
+
+
+def _inline_spans(events: list[_Event], raw: str, text: str) -> tuple[list[Inline], list[str], list[str]]:
+    """A block's inline elements with offsets into `text` (`raw` with its whitespace normalised), plus the markup
+    of elements that open here and close after the block, and of those that close here but opened before it."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", raw)]
+    starts = [a for a, _ in words]
+    normal_starts, at = [], 0
+    for a, b in words:
+        normal_starts.append(at)
+        at += b - a + 1
+
+    def normal(position: int) -> int:
+        k = bisect.bisect_right(starts, position) - 1
+        if k < 0:
+            return 0
+        a, b = words[k]
+        return normal_starts[k] + min(position, b) - a
+
+    spans: list[Inline] = []
+    stack: list[tuple[_Event, int, int]] = []  # open elements: event, position, order of opening
+    stray: list[str] = []
+    position = opened = 0
+    for event in events:
+        if event.kind == "text":
+            position += len(event.piece)
+        elif event.kind == "open":
+            stack.append((event, position, opened))
+            opened += 1
+        elif (k := next((k for k in range(len(stack) - 1, -1, -1) if stack[k][0].tag == event.tag), None)) is None:
+            stray.append(event.piece)
+        else:
+            element, start, order = stack[k]
+            del stack[k:]  # elements left open inside this one: their markup is dropped, their text kept
+            first, last = normal(start), normal(position)
+            while first < last and text[first] == " ":
+                first += 1
+            while last > first and text[last - 1] == " ":
+                last -= 1
+            if first < last:
+                spans.append(Inline(first, last, element.piece, event.piece, element.href, order))
+    return spans, [element.piece for element, _, _ in stack], stray
 
 
 class _Splitter(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.fragment = Fragment()
-        self._text: list[tuple[str, str]] = []  # the block so far: ("text", data), ("open"|"close", markup)
+        self._text: list[_Event] = []  # the block so far
         self._verbatim: str | None = None  # inside <script> etc.
 
     def _close_text(self) -> None:
-        raw = "".join(piece for kind, piece in self._text if kind == "text")
+        raw = "".join(event.piece for event in self._text if event.kind == "text")
         text = " ".join(raw.split())
-        if text:
-            opening, closing = self._wrapping()
-            self.fragment.parts.extend(opening)
+        if not text:  # nothing to translate: every piece as given (a link around whole blocks stays)
+            self.fragment.parts.extend(event.piece for event in self._text)
+        else:
+            spans, unclosed, stray = _inline_spans(self._text, raw, text)
+            self.fragment.parts.extend(unclosed)  # an element that goes on past this block: kept around it
             self.fragment.parts.append(len(self.fragment.texts))
-            self.fragment.parts.extend(closing)
+            self.fragment.parts.extend(stray)
             self.fragment.texts.append(text)
-        elif raw:
-            self.fragment.parts.append(raw)
+            self.fragment.inline.append(tuple(spans))
         self._text = []
-
-    def _wrapping(self) -> tuple[list[str], list[str]]:
-        """Inline tags that open before the block's first word and close after its last, innermost last: these
-        can be placed around the English (None of them when any other inline tag is inside the text)."""
-        events = self._text
-        first = next(i for i, (kind, piece) in enumerate(events) if kind == "text" and piece.strip())
-        last = max(i for i, (kind, piece) in enumerate(events) if kind == "text" and piece.strip())
-        inside = [e for e in events[first:last + 1] if e[0] != "text"]
-        before = [e for e in events[:first] if e[0] == "open"]
-        after = [e for e in events[last + 1:] if e[0] == "close"]
-        if inside or any(kind == "close" for kind, _ in events[:first]) or any(
-                kind == "open" for kind, _ in events[last + 1:]):
-            return [], []
-        tags_before = [piece.split()[0].strip("<>/").lower() for _, piece in before]
-        tags_after = [piece.strip("</>").lower() for _, piece in after]
-        if tags_before != list(reversed(tags_after)):
-            return [], []
-        return [piece for _, piece in before], [piece for _, piece in after]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         markup = self.get_starttag_text() or f"<{tag}>"
@@ -81,8 +142,8 @@ class _Splitter(HTMLParser):
             self.fragment.parts.append(markup)
             if tag in VERBATIM and tag not in VOID:
                 self._verbatim = tag
-        else:  # inline: placed around the block's English if it wraps the whole text (see _wrapping)
-            self._text.append(("open", markup))
+        else:  # inline: placed in the block's English where it can be (see inline.py)
+            self._text.append(_Event("open", markup, tag, dict(attrs).get("href") if tag == "a" else None))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -97,13 +158,13 @@ class _Splitter(HTMLParser):
             if tag not in VOID:
                 self.fragment.parts.append(f"</{tag}>")
         else:
-            self._text.append(("close", f"</{tag}>"))
+            self._text.append(_Event("close", f"</{tag}>", tag))
 
     def handle_data(self, data: str) -> None:
         if self._verbatim:
             self.fragment.parts.append(html.escape(data, quote=False) if self._verbatim == "textarea" else data)
         else:
-            self._text.append(("text", data))
+            self._text.append(_Event("text", data))
 
     def handle_comment(self, data: str) -> None:
         self.fragment.parts.append(f"<!--{data}-->")
@@ -119,7 +180,7 @@ def split_fragment(markup: str) -> Fragment:
 
 def document_text(fragment: Fragment) -> str:
     """The fragment's blocks as one document, a paragraph each."""
-    return "\n\n".join(fragment.texts)
+    return BLOCK_SEPARATOR.join(fragment.texts)
 
 
 def block_translations(fragment: Fragment, translation: str, sentences: list[tuple[int, str]]) -> list[str]:
@@ -133,3 +194,26 @@ def block_translations(fragment: Fragment, translation: str, sentences: list[tup
         by_paragraph.setdefault(paragraph, []).append(target)
     ordered = [" ".join(by_paragraph[p]) for p in sorted(by_paragraph)]
     return ordered + [""] * (len(fragment.texts) - len(ordered))
+
+
+def english_fragment(fragment: Fragment, result: Result) -> str:
+    """The fragment in English: its markup, each block's English, and the inline elements placed in it."""
+    english = block_translations(fragment, result.translation, [(s.paragraph, s.target) for s in result.sentences])
+    offsets = fragment.offsets()
+
+    def block_of(start: int) -> int:
+        return bisect.bisect_right(offsets, start) - 1
+
+    anchors = [Anchors() for _ in fragment.texts]
+    for sentence in result.sentences:
+        k = block_of(sentence.french.start)
+        anchors[k].sentences.append((sentence.french.start - offsets[k], sentence.french.end - offsets[k],
+                                     sentence.target))
+    for quote in result.quotes:
+        k = block_of(quote.french.start)
+        if quote.french.end <= offsets[k] + len(fragment.texts[k]):  # quotations over several blocks: not anchors
+            anchors[k].quotes.append((quote.french.start - offsets[k], quote.french.end - offsets[k], quote.target))
+    for link in result.links:
+        k = block_of(link.start)
+        anchors[k].links[(link.start - offsets[k], link.end - offsets[k])] = link.target
+    return fragment.rebuild(english, anchors)
