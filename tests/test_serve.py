@@ -208,12 +208,16 @@ def test_fifty_concurrent_requests_all_answer_as_the_cli(server, cli_json):
     assert all(body == cli_json[text] for text, (_, _, body) in zip(requests, answers))
 
 
-def test_service_routes_openapi_and_no_docs_page(server):
+def test_service_routes_openapi_and_a_docs_page_served_by_brief(server):
     status, _, health = call(server.url + "/health")
     assert status == 200 and health["status"] == "ok" and health["models"]["summarizer"]["name"] == "extractive"
     status, _, schema = call(server.url + "/openapi.json")
     assert status == 200 and {"/translate", "/v1/translate", "/languages", "/detect"} <= set(schema["paths"])
-    assert call(server.url + "/docs")[0] == 404  # no page whose assets would come from a CDN
+    status, _, docs = call(server.url + "/docs")
+    assert status == 200 and "http" not in docs  # every asset from brief itself, no CDN
+    assert '"validatorUrl": null' in docs  # Swagger UI's online validator would send the description out
+    for asset in ("/docs/assets/swagger-ui-bundle.js", "/docs/assets/swagger-ui.css"):
+        assert call(server.url + asset)[0] == 200
 
 
 def test_the_page_and_its_assets_are_served_by_brief_alone(server):

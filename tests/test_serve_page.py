@@ -1,13 +1,15 @@
 """The page at / in a real headless browser (Debian's Chromium and its chromedriver, through Selenium; nothing
 downloads a browser): paste the seed article, submit, and every quotation is highlighted in the English and has
 its ledger row; screenshots at 1280×800 and 390×844 go to tests/artifacts/ (BRIEF_TEST_ARTIFACTS to choose);
-axe-core, run in the page, finds no serious or critical accessibility violation."""
+axe-core, run in the page, finds no serious or critical accessibility violation. /docs (Swagger UI) renders every
+operation of /openapi.json from brief's own assets."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -97,3 +99,15 @@ def test_axe_finds_no_serious_accessibility_violation(page_server, browser):
     (ARTIFACTS / "axe.json").write_text(json.dumps(violations, indent=2), encoding="utf-8")
     serious = [(v["id"], v["impact"], v["help"]) for v in violations if v["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+def test_the_docs_page_renders_every_operation_from_local_assets(page_server, browser):
+    with urllib.request.urlopen(page_server.url + "/openapi.json", timeout=30) as response:
+        schema = json.load(response)
+    operations = sum(len(methods) for methods in schema["paths"].values())
+    browser.set_window_size(1280, 800)
+    browser.get(page_server.url + "/docs")
+    WebDriverWait(browser, 60).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".opblock")) == operations)
+    assert browser.find_element(By.CSS_SELECTOR, ".info .title").text.startswith("brief")
+    loaded = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert loaded and all(url.startswith(page_server.url + "/") for url in loaded), loaded  # nothing from outside

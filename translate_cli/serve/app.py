@@ -18,6 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict
 
 from ..errors import BriefError, UsageError, describe_error
@@ -68,8 +69,11 @@ class TranslateRequest(BaseModel):
 
 
 def create_app(service: TranslationService, settings: ServerSettings = ServerSettings()) -> FastAPI:
-    app = FastAPI(title="brief", version=_version(), docs_url=None, redoc_url=None,
-                  description="French news into English with every quotation intact; LibreTranslate-compatible.")
+    # /docs is Swagger UI with its assets served by brief (fastapi-offline ships them: no CDN); its online
+    # validator, which would send the API description out, off.
+    app = FastAPIOffline(title="brief", version=_version(), docs_url="/docs", redoc_url=None,
+                         static_url="/docs/assets", swagger_ui_parameters={"validatorUrl": None},
+                         description="French news into English with every quotation intact; LibreTranslate-compatible.")
     app.state.service, app.state.settings = service, settings
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
