@@ -1,5 +1,6 @@
 """`brief serve` under load, on one machine: 50 article-sized requests sent at once, the same 50 one at a time,
-and the same documents through in-process `translate_many` (what serving costs); then an overload run.
+and the same documents through in-process `translate_many`, all in one call (what serving costs) and one per call
+(what batching documents together gains in the engine itself); then an overload run.
 
     python ../shared/tools/standins/build.py marian /tmp/standins/marian
     python benchmarks/bench_serve.py --translator /tmp/standins/marian --max-new-tokens 40
@@ -93,11 +94,15 @@ def main() -> None:
                   "p.translate('Le ministre est arrivé.')\n"
                   "t = time.perf_counter()\n"
                   "list(p.translate_many([source_from_bytes(x.encode(), '-', 'text') for x in texts]))\n"
-                  "print(time.perf_counter() - t)\n")
+                  "together = time.perf_counter() - t\n"
+                  "t = time.perf_counter()\n"
+                  "for x in texts: list(p.translate_many([source_from_bytes(x.encode(), '-', 'text')]))\n"
+                  "print(together, time.perf_counter() - t)\n")
         done = subprocess.run([sys.executable, "-c", script], input=json.dumps(texts), capture_output=True,
                               text=True, env=env, cwd=ROOT, check=True)
-        in_process = float(done.stdout.strip().splitlines()[-1])
-        print(f"in-process translate_many: {in_process:.1f}s", file=sys.stderr)
+        in_process, in_process_one_by_one = map(float, done.stdout.strip().splitlines()[-1].split())
+        print(f"in-process translate_many: {in_process:.1f}s (one document per call: {in_process_one_by_one:.1f}s)",
+              file=sys.stderr)
         process, url = start(args, env)
         try:
             post(url, "Le ministre est arrivé.")  # warm
@@ -125,7 +130,9 @@ def main() -> None:
     figures = {
         "articles": len(texts), "max_new_tokens": args.max_new_tokens, "backend": args.backend,
         "in_process_s": round(in_process, 2), "concurrent_s": round(concurrent_wall, 2),
-        "sequential_s": round(sequential_wall, 2),
+        "sequential_s": round(sequential_wall, 2), "in_process_one_by_one_s": round(in_process_one_by_one, 2),
+        # what batching documents together gains in the engine itself: the ceiling of concurrent over sequential
+        "in_process_together_over_one_by_one": round(in_process_one_by_one / in_process, 3),
         "concurrent_errors": sum(status != 200 for status, _ in concurrent),
         "served_over_in_process_throughput": round(in_process / concurrent_wall, 3),
         "concurrent_over_sequential_throughput": round(sequential_wall / concurrent_wall, 3),

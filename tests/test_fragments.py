@@ -97,6 +97,14 @@ def test_an_element_whose_english_would_cross_another_is_dropped():
     assert render(english, placed, str.upper) == "<i>DEUX TROIS</i> UN"
 
 
+def test_a_plain_word_found_in_the_english_is_not_taken_for_the_same_word():
+    # French "a" (has) is not the English article; "2024" and "@afp" are kept by any translation
+    french, english = "Il a gagné en 2024 selon @afp", "He won a prize in 2024 according to @afp"
+    spans = [Inline(3, 4, "<b>", "</b>"), Inline(14, 18, "<i>", "</i>"), Inline(25, 29, "<a href='/afp'>", "</a>")]
+    assert render(english, place_inline(french, english, spans, Anchors()), str) == (
+        "He won a prize in <i>2024</i> according to <a href='/afp'>@afp</a>")
+
+
 def test_of_several_unchanged_occurrences_the_one_at_the_same_place_is_wrapped():
     french = "Paris gagne, puis Lyon perd, puis Paris."
     placed = place_inline(french, "Paris wins, then Lyon loses, then Paris.", [Inline(34, 39, "<b>", "</b>")],

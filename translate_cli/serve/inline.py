@@ -75,7 +75,7 @@ def _english_of(french: str, english: str, span: Inline, anchors: Anchors) -> tu
                 at_end += 1
             return at, at_end
     text = french[start:end]
-    if any(ch.isalnum() for ch in text) and (found := _verbatim(text, english, start / max(1, len(french)))):
+    if _kept_by_translation(text) and (found := _verbatim(text, english, start / max(1, len(french)))):
         return found
     target = anchors.links.get((start, end), "").strip()
     if target and (at := english.lower().find(target.lower())) >= 0:
@@ -87,6 +87,13 @@ def _only_marks(text: str, marks: str) -> bool:
     """Nothing but (at most one) quotation mark and spaces: `text` sits between a span's edge and a quote's content."""
     stripped = text.strip(" \u00a0\u202f")
     return len(stripped) <= 1 and all(ch in marks for ch in stripped)
+
+
+def _kept_by_translation(text: str) -> bool:
+    """Words a translation keeps as they are: with a digit, a capital (names, acronyms) or the signs of a handle,
+    a hashtag or a URL. Found unchanged in the English, they are the same words; a plain word ("a", "on") is not:
+    French "a" (has) is not English "a"."""
+    return any(ch.isalnum() for ch in text) and any(ch.isdigit() or ch.isupper() or ch in "@#/:." for ch in text)
 
 
 def _verbatim(text: str, english: str, where: float) -> tuple[int, int] | None:
