@@ -16,10 +16,10 @@ from typing import Any
 from ..errors import InputError, UsageError
 from ..reading import Source, decode, looks_like_html, source_from_bytes, source_from_html
 from ..web.fetch import FetchSettings, Page, fetch, is_url, output_stem
-from .outputs import TMP_PREFIX
 
 DEFAULT_GLOBS = ("*.txt", "*.md", "*.html", "*.htm")
 DEFAULT_FETCH = FetchSettings()
+HIDDEN_PREFIX = "."  # hidden files are never inputs: a run's temp and outcome files are hidden (outputs.py)
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def discover(
                 for candidate in path.rglob("*")
                 if candidate.is_file()
                 and any(fnmatch(candidate.name, pattern) for pattern in globs)
-                and not candidate.name.startswith(TMP_PREFIX)
+                and not candidate.name.startswith(HIDDEN_PREFIX)
                 and not (excluded and candidate.resolve().is_relative_to(excluded))
             )
             for file in files:

@@ -10,16 +10,14 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import UsageError
 from ..result import BriefResult, Result
 from ..writers import WRITERS
+from .inputs import HIDDEN_PREFIX, BatchInput
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .inputs import BatchInput
-
-TMP_PREFIX = "."
+TMP_PREFIX = HIDDEN_PREFIX  # so that a directory input holding --out-dir never reads a half-written output
 TMP_SUFFIX = ".brief-tmp"
 OUTCOMES = ".brief-outcomes.jsonl"  # in --out-dir: one line per output written, the last one for a path counts
 
