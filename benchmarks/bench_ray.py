@@ -26,7 +26,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WMT = ROOT.parent / "shared" / "data" / "wmt13-fr-en"
+# BRIEF_WMT_DIR: where a machine without ../shared has a copy (gpu_check.sh --prepare carries one to the device)
+WMT = Path(os.environ.get("BRIEF_WMT_DIR") or ROOT.parent / "shared" / "data" / "wmt13-fr-en")
 
 
 def make_articles(folder: Path, count: int, segments: int) -> int:

@@ -63,7 +63,7 @@ def start(args: argparse.Namespace, env: dict[str, str], *extra: str) -> tuple[s
 
 def common_flags(args: argparse.Namespace) -> list[str]:
     return ["--translator", args.translator, "--max-new-tokens", args.max_new_tokens, "--backend", args.backend,
-            "--summarizer", "extractive", "--retries", "0"]
+            "--device", args.device, "--summarizer", "extractive", "--retries", "0"]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -78,6 +78,7 @@ def main() -> None:
     parser.add_argument("--segments", type=int, default=12)
     parser.add_argument("--max-new-tokens", default="40")
     parser.add_argument("--backend", default="auto")
+    parser.add_argument("--device", default="auto", help="auto, cpu or cuda (benchmarks/gpu_check.sh serve: cuda)")
     parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results" / "serve.json")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -89,7 +90,8 @@ def main() -> None:
         # in-process: one translate_many over the same documents (its own process, models loaded before timing)
         script = ("import json, sys, time, translate_cli\nfrom translate_cli.reading import source_from_bytes\n"
                   f"p = translate_cli.load({args.translator!r}, max_new_tokens={args.max_new_tokens!r}, "
-                  f"backend={args.backend!r}, summarizer='extractive', retries=0, brief=False)\n"
+                  f"backend={args.backend!r}, device={args.device!r}, summarizer='extractive', retries=0, "
+                  "brief=False)\n"
                   "texts = json.load(sys.stdin)\n"
                   "p.translate('Le ministre est arrivé.')\n"
                   "t = time.perf_counter()\n"
@@ -110,7 +112,7 @@ def main() -> None:
             with ThreadPoolExecutor(max_workers=len(texts)) as pool:
                 concurrent = list(pool.map(lambda text: post(url, text), texts))
             concurrent_wall = time.perf_counter() - started
-            print(f"50 at once: {concurrent_wall:.1f}s", file=sys.stderr)
+            print(f"{len(texts)} at once: {concurrent_wall:.1f}s", file=sys.stderr)
             started = time.perf_counter()
             sequential = [post(url, text) for text in texts]
             sequential_wall = time.perf_counter() - started
@@ -129,6 +131,7 @@ def main() -> None:
     latencies = [seconds for status, seconds in concurrent if status == 200]
     figures = {
         "articles": len(texts), "max_new_tokens": args.max_new_tokens, "backend": args.backend,
+        "device": args.device,
         "in_process_s": round(in_process, 2), "concurrent_s": round(concurrent_wall, 2),
         "sequential_s": round(sequential_wall, 2), "in_process_one_by_one_s": round(in_process_one_by_one, 2),
         # what batching documents together gains in the engine itself: the ceiling of concurrent over sequential

@@ -13,6 +13,10 @@
 #    then bfloat16 for the batched baseline; CTranslate2 int8_float16), and writes to $OUT: bench-gpu.json,
 #    bench-gpu.txt (table + verdicts), log.txt, env.txt. A step that fails is logged and the rest still runs;
 #    the benchmark stops starting new parts at its deadline and keeps what it measured.
+# 3. `bash benchmarks/gpu_check.sh serve` (same carry, timeout_s=330): instead of step 2's benchmark, brief serve's
+#    (benchmarks/bench_serve.py --device cuda on the opus-mt stand-in: 50 article-sized requests at once vs one at a
+#    time vs in-process translate_many, then an overload run) → $OUT/serve-gpu.json, serve-gpu.txt. --prepare also
+#    carries the serve extra's wheels and the WMT newstest2013 French side the articles are cut from.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
@@ -24,6 +28,14 @@ if [ "${1:-}" = "--prepare" ]; then
     "$PY" -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
         --platform manylinux_2_28_x86_64 --platform manylinux_2_27_x86_64 --platform manylinux_2_17_x86_64 \
         --platform manylinux2014_x86_64 -d .whl ctranslate2==4.8.5 platformdirs
+    # brief serve's extra and what the checks import (the image may lack them); ~15 MB
+    "$PY" -m pip download -q --only-binary=:all: --python-version 3.12 --implementation cp \
+        --platform manylinux_2_28_x86_64 --platform manylinux_2_27_x86_64 --platform manylinux_2_17_x86_64 \
+        --platform manylinux2014_x86_64 -d .whl fastapi uvicorn python-multipart fastapi-offline babel markdown-it-py
+    WMT=${BRIEF_WMT_DIR:-$REPO/../shared/data/wmt13-fr-en}
+    if [ -d "$WMT" ]; then  # bench_serve's articles; carried to the device only, never committed (git-ignored)
+        mkdir -p .standins/wmt13-fr-en && cp -f "$WMT/newstest2013.fr" "$WMT/newstest2013.docs.jsonl" .standins/wmt13-fr-en/
+    fi
     cp -f "${STANDINS_BUILD:-$REPO/../shared/tools/standins/build.py}" .standins/build.py
     "$PY" - <<'EOF'
 import gzip, importlib.util
@@ -38,6 +50,7 @@ EOF
     exit 0
 fi
 
+MODE=${1:-translate}  # translate (step 2) or serve (step 3)
 START=$(date +%s)
 OUT=${OUT:-$REPO/benchmarks/results/gpu}
 DEVICE=${GPU_CHECK_DEVICE:-cuda}        # cpu: a dry run of this script's plumbing on a machine without a GPU
@@ -110,14 +123,23 @@ out = os.path.join(sys.argv[2], kind)
 build.build_marian(out) if kind == "marian" else build.build_bart(out, 12, 6)
 EOF
 }
-if [ -f .standins/build.py ]; then
-    build marian > "$OUT/build-marian.txt" 2>&1 & pm=$!
-    build bart > "$OUT/build-bart.txt" 2>&1 & pb=$!
-    wait $pm || echo "marian stand-in build failed: $(tail -3 "$OUT/build-marian.txt")"
-    wait $pb || echo "bart stand-in build failed: $(tail -3 "$OUT/build-bart.txt")"
-else
+if [ ! -f .standins/build.py ]; then
     echo "no .standins/build.py carried (run --prepare here)"; exit 3
 fi
+if [ "$MODE" = serve ]; then
+    build marian > "$OUT/build-marian.txt" 2>&1 || { echo "marian stand-in build failed"; tail -3 "$OUT/build-marian.txt"; exit 3; }
+    tail -n 1 "$OUT/build-marian.txt"
+    step "brief serve benchmark"
+    BRIEF_WMT_DIR=$REPO/.standins/wmt13-fr-en python3 benchmarks/bench_serve.py --translator "$STANDINS/marian" \
+        --device "$DEVICE" --max-new-tokens 40 ${SERVE_ARTICLES:+--articles $SERVE_ARTICLES} \
+        --json "$OUT/serve-gpu.json" 2>&1 | tee "$OUT/serve-gpu.txt"
+    step "done"
+    exit 0
+fi
+build marian > "$OUT/build-marian.txt" 2>&1 & pm=$!
+build bart > "$OUT/build-bart.txt" 2>&1 & pb=$!
+wait $pm || echo "marian stand-in build failed: $(tail -3 "$OUT/build-marian.txt")"
+wait $pb || echo "bart stand-in build failed: $(tail -3 "$OUT/build-bart.txt")"
 tail -n 1 "$OUT/build-marian.txt" "$OUT/build-bart.txt"
 
 BART=()
