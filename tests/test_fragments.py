@@ -60,6 +60,8 @@ def pipeline():
 def translated(pipeline, markup: str) -> str:
     """What /translate answers for format=html: the fragment's document, its links translated on their own."""
     fragment = split_fragment(markup)
+    if not document_text(fragment).strip():  # nothing to translate: the markup as given
+        return fragment.rebuild([])
     source = replace(source_from_bytes(document_text(fragment).encode(), "-", "text"), links=fragment.links())
     [(_, result)] = pipeline.translate_many([source])
     return english_fragment(fragment, result)
@@ -81,10 +83,84 @@ def translated(pipeline, markup: str) -> str:
      "<p><a href='/x'><b>Paris</b></a> and <b><a href='/y'>Lyon</a></b></p>"),
     # an element around whole blocks, and one opened in a block and closed in the next: their markup kept as given
     ('<a href="/x"><p>Le ministre</p></a><div><span class="k">Il est <p>parti</p></span></div>',
-     '<a href="/x"><p>The minister</p></a><div><span class="k">He is<p>gone</p></span></div>'),
+     '<a href="/x"><p>The minister</p></a><div><span class="k">He is <p>gone</p></span></div>'),
 ])
 def test_inline_markup_is_placed_where_its_english_is_known(pipeline, markup, english):
     assert translated(pipeline, markup) == english
+
+
+@pytest.mark.parametrize(("markup", "english"), [
+    # text decoded from entities in untranslated elements is escaped again: never live markup
+    ("<p>Le</p><code>&lt;img src=x onerror=alert(1)&gt;</code>",
+     "<p>The</p><code>&lt;img src=x onerror=alert(1)&gt;</code>"),
+    ("<p>Le <code/> &lt;b&gt;</p>", "<p>The <code/> &lt;b&gt;</p>"),
+    # an element holding a <br> or a block crosses blocks: its tags go to the blocks' edges, balanced
+    ("<p><b>Le<br>ministre</b> <i>arrive<br>lundi</i></p>", "<p><b>The<br></b>minister arrives<i><br>on Monday</i></p>"),
+    ("<b>Le ministre<br></b> arrive", "<b>The minister<br></b> arrives"),
+    ("<div><a href=/x><p>Le ministre</p></a> <b>Paris</b> arrive</div>",
+     "<div><a href=/x><p>The minister</p></a> <b>Paris</b> arrives</div>"),
+    # misnested input: the element closed implicitly loses its tags, both of them
+    ("<p>Le <b>ministre <i>arrive</b> lundi</i>.</p>", "<p>The minister arrives on Monday.</p>"),
+    # repeated words: each element on its own copy
+    ("<p>Il est parti. <b>Il est parti.</b></p>", "<p>He is gone. <b>He is gone.</b></p>"),
+    ("Le ministre et <a href=/m>le ministre</a>", "The minister and <a href=/m>the minister</a>"),
+    ("« Nous voulons », a dit le ministre. « <i>Nous voulons</i> »",
+     "“We want”, has said the minister. “<i>We want</i>”"),
+    # a link's English is whole words; matching ignores case without shifting offsets
+    ("Le ministre arrive <a href=/x>à</a> Lyon.", "The minister arrives <a href=/x>in</a> Lyon."),
+    ('<p>İstanbul et <a href="/x">le ministre</a> arrive</p>', '<p>İstanbul and <a href="/x">the minister</a> arrives</p>'),
+    # spaces around an element that cuts the text stay; </br> is a <br>; <wbr> goes; declarations stay
+    ("Le <img src=x> ministre", "The <img src=x> minister"),
+    ("Le</br>ministre", "The<br>minister"),
+    ("<b>Paris <wbr>Lyon</b>", "<b>Paris Lyon</b>"),
+    ("<!DOCTYPE html><p>Le ministre</p>", "<!DOCTYPE html><p>The minister</p>"),
+])
+def test_odd_markup_comes_back_balanced_escaped_and_in_place(pipeline, markup, english):
+    assert translated(pipeline, markup) == english
+
+
+def _tags(markup: str) -> list[str]:
+    return re.findall(r"</?[a-z]+", markup)
+
+
+def _balanced(markup: str) -> bool:
+    stack: list[str] = []
+    for tag in _tags(markup):
+        if tag in ("<br", "<img"):
+            continue
+        if not tag.startswith("</"):
+            stack.append(tag[1:])
+        elif not stack or stack.pop() != tag[2:]:
+            return False
+    return not stack
+
+
+def test_random_well_formed_fragments_come_back_well_formed_with_every_word(pipeline):
+    import random
+
+    rng = random.Random(7)
+    words = ["Le", "ministre", "arrive", "à", "Paris", "lundi", "Il", "est", "parti.", "la", "paix", "et"]
+
+    def fragment(depth: int) -> str:
+        pieces = []
+        for _ in range(rng.randint(1, 3)):
+            kind = rng.random()
+            if depth and kind < 0.45:
+                tag = rng.choice(["b", "i", "span", "p", "li"])
+                opening = f'<a href="/{rng.randint(0, 9)}">' if tag == "span" and rng.random() < 0.5 else f"<{tag}>"
+                pieces.append(f"{opening}{fragment(depth - 1)}</{'a' if opening.startswith('<a') else tag}>")
+            elif kind < 0.55:
+                pieces.append("<br>")
+            else:
+                pieces.append(" ".join(rng.choice(words) for _ in range(rng.randint(1, 4))))
+        return " ".join(pieces)
+
+    for _ in range(300):
+        markup = fragment(3)
+        english = translated(pipeline, markup)
+        assert _balanced(english), (markup, english)
+        plain = dictionary(" ".join(split_fragment(markup).texts))
+        assert re.findall(r"[\w']+", re.sub(r"<[^>]*>", " ", english)) == re.findall(r"[\w']+", plain), markup
 
 
 def test_an_element_whose_english_would_cross_another_is_dropped():

@@ -150,3 +150,29 @@ def test_format_html_places_a_link_through_its_own_translation(held_server):
                                       "<p>The minister</p>"]
     # the link's text has a model call of its own; the two documents share one
     assert translator.batches[-2:] == [["l'article"], ["Lisez l'article sur la paix.", "Le ministre"]]
+    # markup without text comes back as given; text that is not Unicode (a lone surrogate) or not text is a 400
+    status, _, body = post_json(url + "/translate", {"q": ["<br>", "<!-- c -->", " "], "format": "html"})
+    assert (status, body["translatedText"]) == (200, ["<br>", "<!-- c -->", " "])
+    for q, error in (("Le \ud800 ministre", "Invalid request: not Unicode text (a lone surrogate at character 3)"),
+                     ("Le\x01 ministre", None)):
+        status, _, body = post_json(url + "/translate", {"q": q, "format": "html"})
+        assert status == 400 and (error is None or body["error"] == error), body
+
+
+def test_a_bug_in_a_route_is_a_500_in_the_api_error_shape_and_the_server_goes_on(held_server, monkeypatch):
+    from translate_cli.serve import app
+
+    translator = HeldTranslator()
+    translator.gate.set()
+    url, _, _ = held_server(translator)
+
+    def broken(fragment, result):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(app, "english_fragment", broken)
+    status, headers, body = post_json(url + "/translate", {"q": "<p>Le ministre</p>", "format": "html"})
+    assert (status, body) == (500, {"error": "unexpected error: RuntimeError: boom (set BRIEF_DEBUG=1 for the "
+                                             "traceback)"})
+    assert headers["Content-Type"] == "application/json"
+    status, _, body = post_json(url + "/translate", {"q": "Le ministre", "source": "fr"})
+    assert (status, body) == (200, {"translatedText": "LE MINISTRE"})

@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
+import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
@@ -79,6 +81,7 @@ def create_app(service: TranslationService, settings: ServerSettings = ServerSet
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["Content-Type", "Authorization"])
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(Unexpected)  # outermost: also catches what the other middleware raise
     app.mount("/static", StaticFiles(directory=str(PAGE)), name="static")
 
     @app.exception_handler(ApiError)
@@ -124,21 +127,21 @@ def create_app(service: TranslationService, settings: ServerSettings = ServerSet
             raise ApiError(400, f"{source} → {target} is not supported: brief translates French (fr) into English (en)")
         if fmt not in ("text", "html"):
             raise ApiError(400, f"format {fmt!r}: text or html")
-        _check_length(settings, items)
-        fragments = [split_fragment(item) if fmt == "html" else None for item in items]
+        _check_text(settings, items)
+        loop = asyncio.get_running_loop()  # markup work off the event loop: a huge fragment stalls no one else
+        fragments = await loop.run_in_executor(
+            None, lambda: [split_fragment(item) if fmt == "html" else None for item in items])
         texts = [document_text(f) if f is not None else item for f, item in zip(fragments, items)]
-        wanted = [i for i, text in enumerate(texts) if text.strip()]  # an empty item is an empty answer
-        sources = [source_from_bytes(texts[i].encode("utf-8"), "-", "text") for i in wanted]
+        wanted = [i for i, text in enumerate(texts) if text.strip()]  # nothing to translate: given back as is
+        sources = [_read(lambda text=texts[i]: source_from_bytes(text.encode("utf-8"), "-", "text")) for i in wanted]
         sources = [replace(source, links=fragments[i].links()) if fragments[i] is not None else source
                    for i, source in zip(wanted, sources)]
         results = await _run(service, settings, sources, (("brief", False),))
-        answers = [""] * len(items)
+        answers = [f.rebuild([]) if f is not None and not f.texts else "" for f in fragments]  # markup alone
         for i, result in zip(wanted, results):
             fragment = fragments[i]
-            if fragment is None:
-                answers[i] = result.translation
-            else:
-                answers[i] = english_fragment(fragment, result)
+            answers[i] = result.translation if fragment is None else await loop.run_in_executor(
+                None, english_fragment, fragment, result)
         body: dict[str, Any] = {"translatedText": answers if isinstance(params.get("q"), list) else answers[0]}
         if source == "auto":
             detected = [_detected(text) for text in texts]
@@ -154,7 +157,7 @@ def create_app(service: TranslationService, settings: ServerSettings = ServerSet
         run: Settings = tuple(sorted((k, v) for k, v in (("quotes", payload.quotes), ("brief", payload.brief))
                                      if v is not None))
         if payload.text is not None:
-            _check_length(settings, [payload.text])
+            _check_text(settings, [payload.text])
             source = _read(lambda: source_from_bytes(payload.text.encode("utf-8"), "-", "text"))
         elif payload.html is not None:
             source = _read(lambda: source_from_html(payload.html.encode("utf-8"), "-", charset="utf-8"))
@@ -263,10 +266,17 @@ def _q_items(params: dict[str, Any]) -> list[str]:
     return items
 
 
-def _check_length(settings: ServerSettings, items: Sequence[str]) -> None:
+def _check_text(settings: ServerSettings, items: Sequence[str]) -> None:
+    """Within the server's length limit, and text at all (JSON can carry a lone surrogate, which is not)."""
     total = sum(len(item) for item in items)
     if total > settings.max_chars:
         raise ApiError(400, f"Invalid request: {total} characters, over this server's limit of {settings.max_chars}")
+    for item in items:
+        try:
+            item.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ApiError(400, f"Invalid request: not Unicode text (a lone surrogate at character {exc.start})",
+                           "input") from None
 
 
 def _check_key(settings: ServerSettings, given: Any) -> None:
@@ -321,6 +331,35 @@ class BodyLimit:
             return message
 
         await self.app(scope, counted, send)
+
+
+class Unexpected:
+    """ASGI middleware: a bug in a route is a 500 in the API's error shape and one line in the log (the traceback
+    with BRIEF_DEBUG=1), not a text/plain page and a traceback from uvicorn."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        started = False
+
+        async def watched(message: dict[str, Any]) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
+            if scope["type"] != "http":
+                raise
+            report = describe_error(exc)
+            debug = os.environ.get("BRIEF_DEBUG", "") not in ("", "0")
+            logging.getLogger("uvicorn.error").error("%s %s: %s", scope.get("method"), scope.get("path"),
+                                                     report.message, exc_info=debug)
+            if not started:
+                body: Any = report.to_dict() if str(scope.get("path", "")).startswith("/v1/") else report.message
+                await JSONResponse({"error": body}, status_code=500)(scope, receive, send)
 
 
 def read_api_keys(path: Path) -> tuple[str, ...]:

@@ -22,7 +22,8 @@ from .inline import Anchors, Inline, place_inline, render
 BLOCKS = frozenset("""address article aside blockquote body caption dd details dialog div dl dt fieldset figcaption
     figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li main nav ol p pre section summary table tbody td
     tfoot th thead tr ul br""".split())
-VERBATIM = frozenset({"script", "style", "template", "textarea", "code"})
+VERBATIM = frozenset({"script", "style", "template", "textarea", "code"})  # kept as given, untranslated
+RAW_TEXT = frozenset({"script", "style"})  # content the parser hands over undecoded
 VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "source", "area", "col", "embed", "track"})
 BLOCK_SEPARATOR = "\n\n"
 
@@ -71,8 +72,12 @@ class _Event:
 
 
 def _inline_spans(events: list[_Event], raw: str, text: str) -> tuple[list[Inline], list[str], list[str]]:
-    """A block's inline elements with offsets into `text` (`raw` with its whitespace normalised), plus the markup
-    of elements that open here and close after the block, and of those that close here but opened before it."""
+    """A block's inline elements with offsets into `text` (`raw` with its whitespace normalised), and the markup
+    to put before and after the block's English: elements that cross the block's edge (a <b> holding a <br>) cannot
+    be placed inside it, so one closing here goes before the English (after it when it closes after the last word)
+    and one opening here goes after it (before it when it opens before the first word). The markup stays balanced.
+    The block's own leading and trailing spaces stay where they were among that markup ("Texte <img> suite": the
+    words stay apart)."""
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", raw)]
     starts = [a for a, _ in words]
     normal_starts, at = [], 0
@@ -87,21 +92,27 @@ def _inline_spans(events: list[_Event], raw: str, text: str) -> tuple[list[Inlin
         a, b = words[k]
         return normal_starts[k] + min(position, b) - a
 
+    first_word, last_word = words[0][0], words[-1][1]
     spans: list[Inline] = []
-    stack: list[tuple[_Event, int, int]] = []  # open elements: event, position, order of opening
-    stray: list[str] = []
-    position = opened = 0
-    for event in events:
+    stack: list[tuple[_Event, int, int]] = []  # open elements: event, position, event index (the opening order)
+    before: list[tuple[int, int, str]] = []  # event index, position in raw, markup
+    after: list[tuple[int, int, str]] = []
+    ignored: list[str] = []  # elements closed implicitly (misnested): their own closing tag comes later, dropped
+    position = 0
+    for index, event in enumerate(events):
         if event.kind == "text":
             position += len(event.piece)
         elif event.kind == "open":
-            stack.append((event, position, opened))
-            opened += 1
+            stack.append((event, position, index))
         elif (k := next((k for k in range(len(stack) - 1, -1, -1) if stack[k][0].tag == event.tag), None)) is None:
-            stray.append(event.piece)
+            if event.tag in ignored:
+                ignored.remove(event.tag)
+            else:
+                (after if position >= last_word else before).append((index, position, event.piece))
         else:
             element, start, order = stack[k]
-            del stack[k:]  # elements left open inside this one: their markup is dropped, their text kept
+            ignored.extend(inner.tag for inner, _, _ in stack[k + 1:])  # markup dropped, text kept
+            del stack[k:]
             first, last = normal(start), normal(position)
             while first < last and text[first] == " ":
                 first += 1
@@ -109,7 +120,20 @@ def _inline_spans(events: list[_Event], raw: str, text: str) -> tuple[list[Inlin
                 last -= 1
             if first < last:
                 spans.append(Inline(first, last, element.piece, event.piece, element.href, order))
-    return spans, [element.piece for element, _, _ in stack], stray
+    for element, start, index in stack:
+        (before if start <= first_word else after).append((index, start, element.piece))
+    return spans, _with_spaces(before, raw, 0, first_word), _with_spaces(after, raw, last_word, len(raw))
+
+
+def _with_spaces(markup: list[tuple[int, int, str]], raw: str, lo: int, hi: int) -> list[str]:
+    """raw[lo:hi] (spaces) with the markup in event order, each at its own place in them (clamped into lo…hi)."""
+    out, at = [], lo
+    for _, position, piece in sorted(markup):
+        cut = min(max(position, at), hi)
+        out.extend((raw[at:cut], piece))
+        at = cut
+    out.append(raw[at:hi])
+    return [piece for piece in out if piece]
 
 
 class _Splitter(HTMLParser):
@@ -125,10 +149,8 @@ class _Splitter(HTMLParser):
         if not text:  # nothing to translate: every piece as given (a link around whole blocks stays)
             self.fragment.parts.extend(event.piece for event in self._text)
         else:
-            spans, unclosed, stray = _inline_spans(self._text, raw, text)
-            self.fragment.parts.extend(unclosed)  # an element that goes on past this block: kept around it
-            self.fragment.parts.append(len(self.fragment.texts))
-            self.fragment.parts.extend(stray)
+            spans, before, after = _inline_spans(self._text, raw, text)
+            self.fragment.parts.extend([*before, len(self.fragment.texts), *after])
             self.fragment.texts.append(text)
             self.fragment.inline.append(tuple(spans))
         self._text = []
@@ -137,7 +159,9 @@ class _Splitter(HTMLParser):
         markup = self.get_starttag_text() or f"<{tag}>"
         if self._verbatim:
             self.fragment.parts.append(markup)
-        elif tag in BLOCKS or tag in VERBATIM or tag == "img":
+        elif tag == "wbr":  # a line-break hint between French syllables: meaningless in the English
+            return
+        elif tag in BLOCKS or tag in VERBATIM or tag in VOID:
             self._close_text()
             self.fragment.parts.append(markup)
             if tag in VERBATIM and tag not in VOID:
@@ -146,28 +170,46 @@ class _Splitter(HTMLParser):
             self._text.append(_Event("open", markup, tag, dict(attrs).get("href") if tag == "a" else None))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
+        if self._verbatim or tag in BLOCKS or tag in VOID:
+            self.handle_starttag(tag, attrs)
+        elif tag in VERBATIM:  # <code/>: an empty element, not the start of untranslated text
+            self._close_text()
+            self.fragment.parts.append(self.get_starttag_text() or f"<{tag}/>")
+        # an empty inline element (<b/>) wraps nothing: dropped
 
     def handle_endtag(self, tag: str) -> None:
         if self._verbatim:
             self.fragment.parts.append(f"</{tag}>")
             if tag == self._verbatim:
                 self._verbatim = None
-        elif tag in BLOCKS or tag in VERBATIM:
+        elif tag in BLOCKS or tag in VERBATIM or tag in VOID:
             self._close_text()
-            if tag not in VOID:
+            if tag == "br":  # </br> is read as <br> by browsers
+                self.fragment.parts.append("<br>")
+            elif tag not in VOID:
                 self.fragment.parts.append(f"</{tag}>")
         else:
             self._text.append(_Event("close", f"</{tag}>", tag))
 
     def handle_data(self, data: str) -> None:
-        if self._verbatim:
-            self.fragment.parts.append(html.escape(data, quote=False) if self._verbatim == "textarea" else data)
+        if self._verbatim in RAW_TEXT:
+            self.fragment.parts.append(data)  # script and style content is not decoded by the parser
+        elif self._verbatim:  # decoded (&lt; became <): escaped again, never live markup
+            self.fragment.parts.append(html.escape(data, quote=False))
         else:
             self._text.append(_Event("text", data))
 
     def handle_comment(self, data: str) -> None:
         self.fragment.parts.append(f"<!--{data}-->")
+
+    def handle_decl(self, decl: str) -> None:
+        self.fragment.parts.append(f"<!{decl}>")
+
+    def handle_pi(self, data: str) -> None:
+        self.fragment.parts.append(f"<?{data}>")
+
+    def unknown_decl(self, data: str) -> None:
+        self.fragment.parts.append(f"<![{data}]]>")
 
 
 def split_fragment(markup: str) -> Fragment:

@@ -47,39 +47,62 @@ class Placed:
     inline: Inline
 
 
+MAX_PLACED = 200  # inline elements placed per block; more (a block of links, say) keep their text, not their tags
+Located = tuple[int, int, int, int]  # French start, end → English start, end
+
+
 def place_inline(french: str, english: str, spans: Sequence[Inline], anchors: Anchors) -> list[Placed]:
     """The spans whose English is found (see the module), outer ones first."""
+    sentences = _in_order(english, sorted(anchors.sentences))
+    quotes = _in_order(english, sorted(anchors.quotes))
     placed: list[Placed] = []
-    for span in sorted(spans, key=lambda s: (s.start, -s.end, s.order)):
-        found = _english_of(french, english, span, anchors)
+    for span in sorted(spans, key=lambda s: (s.start, -s.end, s.order))[:MAX_PLACED]:
+        found = _english_of(french, english, span, sentences, quotes, anchors.links)
         if found is not None and all(_fits(span, found, other) for other in placed):
             placed.append(Placed(found[0], found[1], span))
     return placed
 
 
-def _english_of(french: str, english: str, span: Inline, anchors: Anchors) -> tuple[int, int] | None:
+def _in_order(english: str, pieces: Sequence[tuple[int, int, str]]) -> list[Located]:
+    """Each piece's English found in the block's English after the previous one's (pieces in French order), so
+    that of two equal sentences or quotations each gets its own."""
+    located, cursor = [], 0
+    for start, end, target in pieces:
+        target = target.strip()
+        at = english.find(target, cursor) if target else -1
+        if at >= 0:
+            located.append((start, end, at, at + len(target)))
+            cursor = at + len(target)
+    return located
+
+
+def _english_of(french: str, english: str, span: Inline, sentences: Sequence[Located], quotes: Sequence[Located],
+                links: dict[tuple[int, int], str]) -> tuple[int, int] | None:
     start, end = span.start, span.end
     if (start, end) == (0, len(french)):
         return (0, len(english)) if english else None
-    for s_start, s_end, target in anchors.sentences:
-        if (start, end) == (s_start, s_end) and (at := english.find(target.strip())) >= 0:
-            return at, at + len(target.strip())
-    for q_start, q_end, target in anchors.quotes:
+    for f_start, f_end, e_start, e_end in sentences:
+        if (start, end) == (f_start, f_end):
+            return e_start, e_end
+    for q_start, q_end, at, at_end in quotes:
         before, after = french[start:q_start], french[q_end:end]
         if start <= q_start and q_end <= end and _only_marks(before, _OPENING_MARKS) and \
-                _only_marks(after, _CLOSING_MARKS) and target and (at := english.find(target)) >= 0:
-            at_end = at + len(target)
+                _only_marks(after, _CLOSING_MARKS):
             if before.strip() and at > 0 and english[at - 1] in _OPENING_MARKS:
                 at -= 1
             if after.strip() and at_end < len(english) and english[at_end] in _CLOSING_MARKS:
                 at_end += 1
             return at, at_end
+    # within the English of the sentence the span is in (when known), the match nearest the span's place in it
+    f_lo, f_hi, e_lo, e_hi = next((s for s in sentences if s[0] <= start and end <= s[1]),
+                                  (0, len(french), 0, len(english)))
+    where = (start - f_lo) / max(1, f_hi - f_lo)
     text = french[start:end]
-    if _kept_by_translation(text) and (found := _verbatim(text, english, start / max(1, len(french)))):
+    if _kept_by_translation(text) and (found := _nearest(text, english, e_lo, e_hi, where)):
         return found
-    target = anchors.links.get((start, end), "").strip()
-    if target and (at := english.lower().find(target.lower())) >= 0:
-        return at, at + len(target)
+    target = links.get((start, end), "").strip()
+    if target:
+        return _nearest(target, english, e_lo, e_hi, where, re.IGNORECASE)
     return None
 
 
@@ -96,13 +119,14 @@ def _kept_by_translation(text: str) -> bool:
     return any(ch.isalnum() for ch in text) and any(ch.isdigit() or ch.isupper() or ch in "@#/:." for ch in text)
 
 
-def _verbatim(text: str, english: str, where: float) -> tuple[int, int] | None:
-    """`text` as a whole word sequence in the English; of several, the one nearest its place in the French."""
-    hits = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(text)}(?!\w)", english)]
+def _nearest(text: str, english: str, lo: int, hi: int, where: float, flags: int = 0) -> tuple[int, int] | None:
+    """`text` as whole words in english[lo:hi] (`flags`: re.IGNORECASE for a link's own English); of several,
+    the one nearest `where` (0 the start, 1 the end of that stretch)."""
+    hits = [(m.start(), m.end()) for m in re.finditer(rf"(?<!\w){re.escape(text)}(?!\w)", english[lo:hi], flags)]
     if not hits:
         return None
-    at = min(hits, key=lambda hit: abs(hit / max(1, len(english)) - where))
-    return at, at + len(text)
+    at, at_end = min(hits, key=lambda hit: abs(hit[0] / max(1, hi - lo) - where))
+    return lo + at, lo + at_end
 
 
 def _relation(a: tuple[int, int], b: tuple[int, int]) -> str:
