@@ -151,6 +151,7 @@ def test_html_format_keeps_blocks_and_every_word(server):
 
 @pytest.mark.parametrize(("body", "status", "error"), [
     ({"source": "fr", "target": "en"}, 400, "Invalid request: missing q parameter"),
+    ({"q": "", "source": "fr", "target": "en"}, 400, "Invalid request: missing q parameter"),
     ({"q": "Bonjour", "source": "de", "target": "en"}, 400,
      "de → en is not supported: brief translates French (fr) into English (en)"),
     ({"q": "Bonjour", "source": "fr", "target": "es"}, 400,
@@ -188,8 +189,14 @@ def test_v1_translate_returns_what_the_cli_writes(server, cli_json):
         400, {"error": {"kind": "input", "message": "-: empty input (no text to translate)"}})
     assert post_json(server.url + "/v1/translate", {"text": "a", "html": "<p>b</p>"})[::2] == (
         400, {"error": {"kind": "usage", "message": "give exactly one of text, html or url"}})
-    status, _, body = post_json(server.url + "/v1/translate", {"text": "a", "translator": "/etc/passwd"})
-    assert status == 422  # no request option loads a model or names a path
+    # no request option loads a model or names a path; a body off the schema is a 400 in the API's error object
+    assert post_json(server.url + "/v1/translate", {"text": "a", "translator": "/etc/passwd"})[::2] == (
+        400, {"error": {"kind": "usage", "message": "translator: Extra inputs are not permitted"}})
+    status, _, body = post_json(server.url + "/v1/translate", {"text": "a", "quotes": "bogus"})
+    assert status == 400 and body["error"]["kind"] == "usage"
+    assert body["error"]["message"].startswith("quotes: Input should be 'curly', 'straight' or 'guillemets'")
+    assert call(server.url + "/v1/nothing")[::2] == (404, {"error": {"kind": "usage", "message": "Not Found"}})
+    assert call(server.url + "/translate")[::2] == (405, {"error": "Method Not Allowed"})
 
 
 def test_urls_to_private_addresses_are_refused(server):
@@ -249,6 +256,9 @@ def test_cors_is_off_unless_an_origin_is_configured(server, tiny_marian_dir, tmp
             403, {"error": "Invalid API key"})
         assert post_json(other.url + "/translate", {"q": "Bonjour", "source": "fr", "api_key": "k-12"})[0] == 403
         assert post_json(other.url + "/translate", {"q": "Bonjour", "source": "fr", "api_key": "k-456"})[0] == 200
+        for route in ("/translate", "/detect"):  # the key as a bearer token, as on /v1
+            assert post_json(other.url + route, {"q": "Bonjour"}, {"Authorization": "Bearer k-456"})[0] == 200
+            assert post_json(other.url + route, {"q": "Bonjour"}, {"Authorization": "Bearer k-4"})[0] == 403
         assert post_json(other.url + "/v1/translate", {"text": "Bonjour."}, {"Authorization": "Bearer nope"})[::2] \
             == (403, {"error": {"kind": "usage", "message": "Invalid API key"}})
         assert post_json(other.url + "/v1/translate", {"text": "Bonjour."}, {"Authorization": "Bearer k-123"})[0] \

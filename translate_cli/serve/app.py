@@ -17,11 +17,13 @@ from typing import Any, Literal
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import BriefError, UsageError, describe_error
 from ..language import NAMES, detect_language
@@ -92,6 +94,17 @@ def create_app(service: TranslationService, settings: ServerSettings = ServerSet
             body = {"error": exc.message}
         return JSONResponse(body, status_code=exc.status, headers=exc.headers)
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # a /v1 body that does not fit its schema: 400 and the API's error object, as every other bad request
+        problems = [f"{'.'.join(str(part) for part in error.get('loc', ())[1:]) or 'body'}: {error.get('msg', '')}"
+                    for error in exc.errors()]
+        return await api_error(request, ApiError(400, "; ".join(problems) or "invalid request", "usage"))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:  # 404, 405
+        return await api_error(request, ApiError(exc.status_code, str(exc.detail), "usage", dict(exc.headers or {})))
+
     @app.exception_handler(BodyTooLarge)
     async def too_large(request: Request, exc: BodyTooLarge) -> JSONResponse:
         return await api_error(request, ApiError(413, f"request body over {settings.max_body_bytes} bytes"))
@@ -113,13 +126,13 @@ def create_app(service: TranslationService, settings: ServerSettings = ServerSet
     @app.post("/detect")
     async def detect(request: Request) -> list[dict[str, Any]]:
         params = await _params(request)
-        _check_key(settings, params.get("api_key"))
+        _check_key(settings, params.get("api_key") or _bearer(request))
         return [_detected(" ".join(_q_items(params)))]
 
     @app.post("/translate")
     async def translate(request: Request) -> dict[str, Any]:
         params = await _params(request)
-        _check_key(settings, params.get("api_key"))
+        _check_key(settings, params.get("api_key") or _bearer(request))
         items = _q_items(params)
         source, target = str(params.get("source") or "auto"), str(params.get("target") or "en")
         fmt = str(params.get("format") or "text")
@@ -258,7 +271,7 @@ def _add(params: dict[str, Any], key: str, value: str) -> None:
 
 def _q_items(params: dict[str, Any]) -> list[str]:
     q = params.get("q")
-    if q is None:
+    if q is None or q == "":  # as LibreTranslate: an empty q is a missing one (an empty item of a list is not)
         raise ApiError(400, "Invalid request: missing q parameter")
     items = q if isinstance(q, list) else [q]
     if not all(isinstance(item, str) for item in items):
