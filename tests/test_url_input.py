@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from translate_cli.cli import cli
+from translate_cli.errors import InputError
 from translate_cli.web.fetch import FetchSettings, fetch, output_stem
 
 WEB = Path(__file__).parent / "data" / "web"
@@ -209,3 +210,14 @@ def test_an_iso_8859_1_header_reads_as_browsers_do_and_a_page_given_twice_is_one
     [line] = result.stdout.splitlines()  # the same page twice: translated once
     data = json.loads(line)
     assert "C'EST UNE ÉTAPE" in data["translation"]  # 0x92 is ’ (windows-1252), not a control character dropped
+
+
+def test_a_url_spelled_to_pass_the_name_check_is_refused_on_its_connection(site):
+    # urlsplit reads this host as 8.8.8.8 (public); urllib3 connects to 127.0.0.1: the address connected to decides
+    url = site.base + "\\@8.8.8.8/article.html"
+    with pytest.raises(InputError, match=r"refused: 127\.0\.0\.1 is a loopback, private or link-local address"):
+        fetch(url, FetchSettings(public_only=True))
+    assert site.user_agents == []  # no request was sent
+    with pytest.raises(InputError, match="HTTP 404"):  # without the guard the request reaches the local server
+        fetch(url, FetchSettings())
+    assert len(site.user_agents) == 1

@@ -54,6 +54,8 @@ def fetch(url: str, settings: FetchSettings = FetchSettings()) -> Page:
     deadline = time.monotonic() + settings.timeout
     pool = urllib3.PoolManager(headers={"User-Agent": user_agent(), "Accept": "text/html,application/xhtml+xml,"
                                         "application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.5"})
+    if settings.public_only:  # checked on the socket urllib3 connects, whatever the URL's spelling or DNS says
+        pool.pool_classes_by_scheme = _public_only_pools()
     seen = [url]
     current = url
     while True:
@@ -65,6 +67,9 @@ def fetch(url: str, settings: FetchSettings = FetchSettings()) -> Page:
         try:
             response = pool.request("GET", current, redirect=False, retries=False, preload_content=False,
                                     timeout=urllib3.Timeout(total=left))
+        except PrivateAddress as exc:
+            raise InputError(f"{url}: refused: {exc} is a loopback, private or link-local address "
+                             "(brief serve --allow-private-urls allows it)") from None
         except (urllib3.exceptions.HTTPError, ValueError) as exc:
             raise InputError(f"{url}: cannot fetch ({_reason(exc, settings)})") from None
         try:
@@ -95,9 +100,46 @@ def fetch(url: str, settings: FetchSettings = FetchSettings()) -> Page:
             response.release_conn()
 
 
+class PrivateAddress(Exception):
+    """The connection reached a non-public address (its message: the address)."""
+
+
+def _public_only_pools() -> dict[str, type]:
+    """urllib3 connection pools whose connections refuse a peer that is not a public address. This is the guard
+    that holds: the host checked is the one connected to, after urllib3's own URL parsing ("http://a\\@b/" names
+    b to urlsplit but connects to a) and after DNS (no second lookup to rebind)."""
+    import ipaddress
+
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    class PublicOnly:
+        def _new_conn(self):  # type: ignore[no-untyped-def]
+            sock = super()._new_conn()  # type: ignore[misc]
+            peer = sock.getpeername()[0]
+            if not ipaddress.ip_address(peer.split("%")[0]).is_global:
+                sock.close()
+                raise PrivateAddress(peer)
+            return sock
+
+    class PublicHTTPConnection(PublicOnly, HTTPConnection):
+        pass
+
+    class PublicHTTPSConnection(PublicOnly, HTTPSConnection):
+        pass
+
+    class PublicHTTPPool(HTTPConnectionPool):
+        ConnectionCls = PublicHTTPConnection
+
+    class PublicHTTPSPool(HTTPSConnectionPool):
+        ConnectionCls = PublicHTTPSConnection
+
+    return {"http": PublicHTTPPool, "https": PublicHTTPSPool}
+
+
 def _refuse_private(url: str, current: str) -> None:
-    """Server-side request forgery guard: every address the host names must be a public one (checked before each
-    request, redirects included)."""
+    """Server-side request forgery guard, early and by name: every address the host names must be a public one
+    (checked before each request, redirects included; _public_only_pools checks the address connected to)."""
     import ipaddress
     import socket
 
