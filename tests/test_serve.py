@@ -186,7 +186,7 @@ def test_v1_translate_returns_what_the_cli_writes(server, cli_json):
     assert status == 200 and body.get("brief") is None
     assert body["translation"].count('"') == 4
     assert post_json(server.url + "/v1/translate", {"text": "  "})[::2] == (
-        400, {"error": {"kind": "input", "message": "-: empty input (no text to translate)"}})
+        400, {"error": {"kind": "input", "message": "empty input (no text to translate)"}})
     assert post_json(server.url + "/v1/translate", {"text": "a", "html": "<p>b</p>"})[::2] == (
         400, {"error": {"kind": "usage", "message": "give exactly one of text, html or url"}})
     # no request option loads a model or names a path; a body off the schema is a 400 in the API's error object
@@ -197,6 +197,37 @@ def test_v1_translate_returns_what_the_cli_writes(server, cli_json):
     assert body["error"]["message"].startswith("quotes: Input should be 'curly', 'straight' or 'guillemets'")
     assert call(server.url + "/v1/nothing")[::2] == (404, {"error": {"kind": "usage", "message": "Not Found"}})
     assert call(server.url + "/translate")[::2] == (405, {"error": "Method Not Allowed"})
+
+
+def test_odd_requests_get_a_clear_4xx_in_each_apis_error_shape(server):
+    url = server.url
+    # a lone surrogate (valid JSON, not text) anywhere: a 400, echoed \\u-escaped, never a 500
+    status, _, body = post_json(url + "/translate", {"q": "Bonjour", "source": "\ud800"})
+    assert status == 400 and body["error"].startswith("\ud800 → en is not supported")
+    assert post_json(url + "/v1/translate", {"html": "<p>Le \ud800</p>"})[::2] == (400, {"error": {
+        "kind": "input", "message": "Invalid request: not Unicode text (a lone surrogate at character 6)"}})
+    status, _, body = post_json(url + "/v1/translate", {"url": "http://[::1/"})
+    assert status == 400 and body["error"]["message"].startswith("http://[::1/: not a valid URL")
+    assert call(url + "/translate", data=b'{"q":' + b"[" * 20000 + b"]" * 20000 + b"}",
+                headers={"Content-Type": "application/json"})[::2] == (
+        400, {"error": "the body is not valid JSON (or nests too deeply)"})
+    assert post_json(url + "/translate", {"q": []})[::2] == (400, {"error": "Invalid request: missing q parameter"})
+    # --max-chars holds for the text of an HTML page too
+    page = "<html><body><article><p>" + "Le ministre est arrivé à Paris lundi. " * 150 + "</p></article></body></html>"
+    status, _, body = post_json(url + "/v1/translate", {"html": page})
+    assert status == 400 and body["error"]["message"].endswith("over this server's limit of 5000"), body
+    # an over-size body under /v1: 413 in brief's error object, declared or streamed
+    assert post_json(url + "/v1/translate", {"text": "x" * 70000})[::2] == (413, {"error": {
+        "kind": "input", "message": "request body over 65536 bytes"}})
+    with socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1])), timeout=30) as raw:
+        raw.sendall(b"POST /v1/translate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    b"Transfer-Encoding: chunked\r\n\r\n")
+        chunk = b"x" * 40000
+        for _ in range(2):
+            raw.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+        raw.sendall(b"0\r\n\r\n")
+        answer = raw.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 413") and b'"kind":"input"' in answer, answer
 
 
 def test_urls_to_private_addresses_are_refused(server):
@@ -251,6 +282,13 @@ def test_cors_is_off_unless_an_origin_is_configured(server, tiny_marian_dir, tmp
         assert status == 200 and headers.get("access-control-allow-origin") == "https://news.example"
         status, headers, _ = call(other.url + "/languages", headers={"Origin": "https://news.example"})
         assert headers.get("access-control-allow-origin") == "https://news.example"
+        assert headers.get("access-control-expose-headers") == "Retry-After"  # a page can read when to retry
+        # refusals made before the routes (a body over the limit) carry the CORS headers too
+        with socket.create_connection(("127.0.0.1", int(other.url.rsplit(":", 1)[1])), timeout=30) as raw:
+            raw.sendall(b"POST /translate HTTP/1.1\r\nHost: x\r\nOrigin: https://news.example\r\n"
+                        b"Content-Type: text/plain\r\nContent-Length: 2000000\r\n\r\n")
+            answer = raw.recv(4096).lower()
+        assert answer.startswith(b"http/1.1 413") and b"access-control-allow-origin: https://news.example" in answer
         # API keys: a wrong or missing one is 403; the right one works, from the real clients too
         assert post_json(other.url + "/translate", {"q": "Bonjour", "source": "fr"})[::2] == (
             403, {"error": "Invalid API key"})

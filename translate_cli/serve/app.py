@@ -50,6 +50,23 @@ class ServerSettings:
     fetch: dict[str, Any] = field(default_factory=dict)  # FetchSettings for URL input (timeout, max_bytes, …)
 
 
+class SafeJSONResponse(JSONResponse):
+    """JSON that renders whatever a request echoes into it: a lone surrogate (valid in JSON text, not in UTF-8)
+    comes back \\u-escaped instead of failing the response."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
+
+
+def error_body(path: str, message: str, kind: str) -> dict[str, Any]:
+    """An error in the shape of the API asked: brief's {"kind", "message"} object under /v1/, LibreTranslate's
+    string elsewhere."""
+    return {"error": {"kind": kind, "message": message}} if path.startswith("/v1/") else {"error": message}
+
+
 class ApiError(Exception):
     def __init__(self, status: int, message: str, kind: str = "input", headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
@@ -76,23 +93,22 @@ def create_app(service: TranslationService, settings: ServerSettings = ServerSet
     # /docs is Swagger UI with its assets served by brief (fastapi-offline ships them: no CDN); its online
     # validator, which would send the API description out, off.
     app = FastAPIOffline(title="brief", version=_version(), docs_url="/docs", redoc_url=None,
+                         default_response_class=SafeJSONResponse,
                          static_url="/docs/assets", swagger_ui_parameters={"validatorUrl": None},
                          description="French news into English with every quotation intact; LibreTranslate-compatible.")
     app.state.service, app.state.settings = service, settings
+    # the last added is the outermost: CORS headers go on every answer, the 413s and 500s below included
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(Unexpected)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
-                           allow_headers=["Content-Type", "Authorization"])
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    app.add_middleware(Unexpected)  # outermost: also catches what the other middleware raise
+                           allow_headers=["Content-Type", "Authorization"], expose_headers=["Retry-After"])
     app.mount("/static", StaticFiles(directory=str(PAGE)), name="static")
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
-        if request.url.path.startswith("/v1/"):
-            body: dict[str, Any] = {"error": {"kind": exc.kind, "message": exc.message}}
-        else:
-            body = {"error": exc.message}
-        return JSONResponse(body, status_code=exc.status, headers=exc.headers)
+        return SafeJSONResponse(error_body(request.url.path, exc.message, exc.kind), status_code=exc.status,
+                                headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -102,7 +118,9 @@ def create_app(service: TranslationService, settings: ServerSettings = ServerSet
         return await api_error(request, ApiError(400, "; ".join(problems) or "invalid request", "usage"))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:  # 404, 405
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:  # 404, 405, bad bodies
+        if request.scope.get(BodyLimit.EXCEEDED):  # FastAPI reports a body it could not finish reading as a 400
+            return await too_large(request, BodyTooLarge())
         return await api_error(request, ApiError(exc.status_code, str(exc.detail), "usage", dict(exc.headers or {})))
 
     @app.exception_handler(BodyTooLarge)
@@ -173,9 +191,13 @@ def create_app(service: TranslationService, settings: ServerSettings = ServerSet
             _check_text(settings, [payload.text])
             source = _read(lambda: source_from_bytes(payload.text.encode("utf-8"), "-", "text"))
         elif payload.html is not None:
+            _check_text(settings, [payload.html], limit=settings.max_body_bytes)  # markup: the body's limit
             source = _read(lambda: source_from_html(payload.html.encode("utf-8"), "-", charset="utf-8"))
         else:
+            _check_text(settings, [payload.url])
             source = await asyncio.get_running_loop().run_in_executor(None, _fetched, payload.url, settings)
+        if payload.text is None:  # an article extracted from a page: the character limit holds for its text
+            _check_text(settings, [source.text])
         [result] = await _run(service, settings, [source], run)
         return result.to_dict()
 
@@ -218,7 +240,8 @@ def _read(make: Any) -> Source:
         return make()
     except BriefError as exc:
         report = describe_error(exc)
-        raise ApiError(STATUS_OF_KIND.get(report.kind, 400), report.message, report.kind) from None
+        raise ApiError(STATUS_OF_KIND.get(report.kind, 400), report.message.removeprefix("-: "), report.kind) \
+            from None
 
 
 def _fetched(url: str, settings: ServerSettings) -> Source:
@@ -241,8 +264,8 @@ async def _params(request: Request) -> dict[str, Any]:
     if body and kind == "application/json":
         try:
             data = json.loads(body)
-        except ValueError:
-            raise ApiError(400, "the body is not valid JSON") from None
+        except (ValueError, RecursionError):
+            raise ApiError(400, "the body is not valid JSON (or nests too deeply)") from None
         if not isinstance(data, dict):
             raise ApiError(400, "the JSON body must be an object")
         params.update(data)
@@ -271,7 +294,7 @@ def _add(params: dict[str, Any], key: str, value: str) -> None:
 
 def _q_items(params: dict[str, Any]) -> list[str]:
     q = params.get("q")
-    if q is None or q == "":  # as LibreTranslate: an empty q is a missing one (an empty item of a list is not)
+    if q is None or q == "" or q == []:  # as LibreTranslate: empty is missing (an empty item of a list is not)
         raise ApiError(400, "Invalid request: missing q parameter")
     items = q if isinstance(q, list) else [q]
     if not all(isinstance(item, str) for item in items):
@@ -279,11 +302,12 @@ def _q_items(params: dict[str, Any]) -> list[str]:
     return items
 
 
-def _check_text(settings: ServerSettings, items: Sequence[str]) -> None:
-    """Within the server's length limit, and text at all (JSON can carry a lone surrogate, which is not)."""
-    total = sum(len(item) for item in items)
-    if total > settings.max_chars:
-        raise ApiError(400, f"Invalid request: {total} characters, over this server's limit of {settings.max_chars}")
+def _check_text(settings: ServerSettings, items: Sequence[str], limit: int | None = None) -> None:
+    """Within the server's length limit (`limit`, else --max-chars), and text at all (JSON can carry a lone
+    surrogate, which is not)."""
+    total, limit = sum(len(item) for item in items), limit or settings.max_chars
+    if total > limit:
+        raise ApiError(400, f"Invalid request: {total} characters, over this server's limit of {limit}")
     for item in items:
         try:
             item.encode("utf-8")
@@ -297,7 +321,8 @@ def _check_key(settings: ServerSettings, given: Any) -> None:
         return
     key = given if isinstance(given, str) else ""
     # constant-time against every key, no early exit: timing says nothing about which matched
-    matched = [hmac.compare_digest(key.encode(), expected.encode()) for expected in settings.api_keys]
+    given_bytes = key.encode("utf-8", "surrogatepass")  # whatever JSON carried: compared, never a crash
+    matched = [hmac.compare_digest(given_bytes, expected.encode()) for expected in settings.api_keys]
     if not any(matched):
         raise ApiError(403, "Invalid API key", "usage")
 
@@ -321,6 +346,8 @@ def _version() -> str:
 class BodyLimit:
     """ASGI middleware: a body over `limit` bytes is refused — by its Content-Length at once, or while it streams."""
 
+    EXCEEDED = "brief.body_too_large"  # set in the scope once a streamed body went over the limit
+
     def __init__(self, app: Any, limit: int) -> None:
         self.app, self.limit = app, limit
 
@@ -330,8 +357,8 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            response = JSONResponse({"error": f"request body over {self.limit} bytes"}, status_code=413)
-            await response(scope, receive, send)
+            body = error_body(scope.get("path", ""), f"request body over {self.limit} bytes", "input")
+            await SafeJSONResponse(body, status_code=413)(scope, receive, send)
             return
         seen = 0
 
@@ -340,6 +367,7 @@ class BodyLimit:
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.limit:
+                scope[self.EXCEEDED] = True
                 raise BodyTooLarge
             return message
 
@@ -371,8 +399,8 @@ class Unexpected:
             logging.getLogger("uvicorn.error").error("%s %s: %s", scope.get("method"), scope.get("path"),
                                                      report.message, exc_info=debug)
             if not started:
-                body: Any = report.to_dict() if str(scope.get("path", "")).startswith("/v1/") else report.message
-                await JSONResponse({"error": body}, status_code=500)(scope, receive, send)
+                body = error_body(str(scope.get("path", "")), report.message, report.kind)
+                await SafeJSONResponse(body, status_code=500)(scope, receive, send)
 
 
 def read_api_keys(path: Path) -> tuple[str, ...]:

@@ -51,6 +51,10 @@ def fetch(url: str, settings: FetchSettings = FetchSettings()) -> Page:
     except ImportError as exc:
         raise MissingExtraError(f'{url}: URL input needs brief\'s web extra (pip install "brief-translate[web]")') \
             from exc
+    try:
+        urlsplit(url).hostname  # noqa: B018 - urlsplit checks the address only when asked for its host
+    except ValueError as exc:
+        raise InputError(f"{url}: not a valid URL ({exc})") from None
     deadline = time.monotonic() + settings.timeout
     pool = urllib3.PoolManager(headers={"User-Agent": user_agent(), "Accept": "text/html,application/xhtml+xml,"
                                         "application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.5"})
