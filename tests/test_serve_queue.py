@@ -176,3 +176,54 @@ def test_a_bug_in_a_route_is_a_500_in_the_api_error_shape_and_the_server_goes_on
     assert headers["Content-Type"] == "application/json"
     status, _, body = post_json(url + "/translate", {"q": "Le ministre", "source": "fr"})
     assert (status, body) == (200, {"translatedText": "LE MINISTRE"})
+
+
+def _service(translator, max_queue: int):
+    from translate_cli.reading import Source
+    from translate_cli.serve.service import TranslationService
+
+    pipeline = translate_cli.load(translator, summarizer="extractive", brief=False)
+    return TranslationService(pipeline, max_queue=max_queue), Source
+
+
+def test_a_request_that_gave_up_frees_its_place_and_its_work_stops_at_the_next_window():
+    from translate_cli.serve.service import Overloaded
+
+    translator = HeldTranslator()
+    service, Source = _service(translator, max_queue=1)
+    try:
+        # three documents of 100 sentences: translate_many's windows (of at least 128 sentences) are the first two
+        # documents, then the third
+        articles = [Source(" ".join(f"Le ministre {k}-{i} est arrivé." for i in range(100))) for k in range(3)]
+        running = service.submit(articles)
+        wait_for(translator.entered.is_set, "the first window is in the model")
+        waiting = service.submit([Source("Il est parti.")])
+        with pytest.raises(Overloaded):
+            service.submit([Source("Il est parti.")])
+        service.abandon(waiting)  # timed out before its turn: its place is free at once
+        assert service.queued == 0
+        after = service.submit([Source("Le sommet a duré.")])
+        service.abandon(running)  # timed out while running
+        translator.gate.set()
+        assert [r.translation for r in after.result(30)] == ["LE SOMMET A DURÉ."]
+        assert running.exception(30) is not None and waiting.cancelled()
+        # the abandoned job's first window was translated, not the one after it
+        assert sum(text.startswith("Le ministre") for text in translator.inputs) == 200
+    finally:
+        translator.gate.set()
+        service.close(30)
+
+
+def test_close_with_a_full_queue_returns_within_its_timeout_and_the_queued_jobs_still_finish():
+    translator = HeldTranslator()
+    service, Source = _service(translator, max_queue=1)
+    first = service.submit([Source("Le ministre est arrivé.")])
+    wait_for(translator.entered.is_set, "a model call is running")
+    queued = service.submit([Source("Il est parti.")])
+    started = time.monotonic()
+    service.close(0.2)
+    assert time.monotonic() - started < 5  # was a blocking put into the full queue
+    translator.gate.set()
+    assert [r.translation for r in first.result(30)] == ["LE MINISTRE EST ARRIVÉ."]
+    assert [r.translation for r in queued.result(30)] == ["IL EST PARTI."]
+    service.close(30)

@@ -222,7 +222,7 @@ async def _run(service: TranslationService, settings: ServerSettings, sources: S
     try:
         outcomes = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), settings.request_timeout)
     except asyncio.TimeoutError:
-        future.cancel()  # not started yet: skipped; started: its answer is dropped
+        service.abandon(future)  # not started yet: never runs; started: stops at its next window
         raise ApiError(504, f"translation took longer than {settings.request_timeout:g} s (--request-timeout)",
                        "setup") from None
     except Exception as exc:  # noqa: BLE001 - an engine failure is one line, never a traceback
