@@ -227,3 +227,21 @@ def test_close_with_a_full_queue_returns_within_its_timeout_and_the_queued_jobs_
     assert [r.translation for r in first.result(30)] == ["LE MINISTRE EST ARRIVÉ."]
     assert [r.translation for r in queued.result(30)] == ["IL EST PARTI."]
     service.close(30)
+
+
+def test_source_auto_gives_english_back_as_is_refuses_other_languages_and_items_are_capped(held_server):
+    translator = HeldTranslator()
+    translator.gate.set()
+    url, _, _ = held_server(translator, max_items=3)
+    english = "The minister said that the government would not change its plans for the budget this year."
+    german = "Der Minister sagte, dass die Regierung ihre Pläne für den Haushalt nicht ändern werde und dass sie " \
+             "mit den Ländern sprechen will."
+    status, _, body = post_json(url + "/translate", {"q": [english, "Le ministre est arrivé.", "  "]})
+    assert status == 200 and body["translatedText"] == [english, "LE MINISTRE EST ARRIVÉ.", "  "]
+    assert [guess["language"] for guess in body["detectedLanguage"]] == ["en", "fr", "fr"]
+    assert body["detectedLanguage"][0]["confidence"] > 0
+    assert post_json(url + "/translate", {"q": german})[::2] == (400, {
+        "error": "de → en is not supported (detected): brief translates French (fr) into English (en)"})
+    assert post_json(url + "/translate", {"q": german, "source": "fr"})[0] == 200  # told it is French: translated
+    assert post_json(url + "/translate", {"q": ["a", "b", "c", "d"]})[::2] == (400, {
+        "error": "Invalid request: 4 items in q, over this server's limit of 3"})

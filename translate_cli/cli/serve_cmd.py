@@ -35,6 +35,8 @@ from .progress import Reporter
               help="Largest request body; more gets 413.")
 @click.option("--max-chars", type=click.IntRange(min=1), default=100_000, show_default=True,
               help="Characters of text per request; more gets 400.")
+@click.option("--max-items", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Items of one /translate q list (each is a document); more gets 400.")
 @click.option("--request-timeout", type=click.FloatRange(min=0.001), default=120.0, show_default=True,
               help="Seconds a request may wait and run; more gets 504.")
 @click.option("--allow-private-urls", is_flag=True,
@@ -42,8 +44,8 @@ from .progress import Reporter
 @click.option("-q", "--quiet", is_flag=True, help="No access log; only warnings and errors on stderr.")
 @debug_option
 def serve(host: str, port: int, api_key_file: Path | None, cors_origins: tuple[str, ...], max_queue: int,
-          max_body_bytes: int, max_chars: int, request_timeout: float, allow_private_urls: bool, quiet: bool,
-          **settings: object) -> None:
+          max_body_bytes: int, max_chars: int, max_items: int, request_timeout: float, allow_private_urls: bool,
+          quiet: bool, **settings: object) -> None:
     """Serve brief over HTTP until Ctrl-C or SIGTERM.
 
     POST /translate speaks LibreTranslate's API (Mastodon, Weblate, libretranslatepy, deep-translator);
@@ -62,7 +64,7 @@ def serve(host: str, port: int, api_key_file: Path | None, cors_origins: tuple[s
     options = resolve_options(settings, environ=environment.environ)
     server_settings = ServerSettings(
         api_keys=read_api_keys(api_key_file) if api_key_file else (), cors_origins=cors_origins,
-        max_body_bytes=max_body_bytes, max_chars=max_chars, request_timeout=request_timeout,
+        max_body_bytes=max_body_bytes, max_chars=max_chars, max_items=max_items, request_timeout=request_timeout,
         allow_private_urls=allow_private_urls)
     reporter = Reporter(0, quiet=quiet)
     pipeline = load(options=options, notify=reporter.notice, load_engine=environment.load_engine)

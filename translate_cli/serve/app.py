@@ -45,6 +45,7 @@ class ServerSettings:
     cors_origins: tuple[str, ...] = ()  # empty: no CORS headers (browsers refuse cross-origin calls)
     max_body_bytes: int = 1024 * 1024
     max_chars: int = 100_000  # per request, all documents together (LibreTranslate's char limit)
+    max_items: int = 1000  # documents (q items) in one /translate request
     request_timeout: float = 120.0
     allow_private_urls: bool = False
     fetch: dict[str, Any] = field(default_factory=dict)  # FetchSettings for URL input (timeout, max_bytes, …)
@@ -159,23 +160,32 @@ def create_app(service: TranslationService, settings: ServerSettings = ServerSet
         if fmt not in ("text", "html"):
             raise ApiError(400, f"format {fmt!r}: text or html")
         _check_text(settings, items)
+        if len(items) > settings.max_items:  # each item is a document: their count, not only their size, costs
+            raise ApiError(400, f"Invalid request: {len(items)} items in q, over this server's limit of "
+                                f"{settings.max_items}")
         loop = asyncio.get_running_loop()  # markup work off the event loop: a huge fragment stalls no one else
         fragments = await loop.run_in_executor(
             None, lambda: [split_fragment(item) if fmt == "html" else None for item in items])
         texts = [document_text(f) if f is not None else item for f, item in zip(fragments, items)]
-        wanted = [i for i, text in enumerate(texts) if text.strip()]  # nothing to translate: given back as is
+        detected = [_detected(text) for text in texts] if source == "auto" else []
+        for guess in detected:
+            if guess["confidence"] and guess["language"] not in ("fr", "en"):
+                raise ApiError(400, f"{guess['language']} → en is not supported (detected): brief translates "
+                                    "French (fr) into English (en)")
+        # nothing to translate, or English already (detected): given back as is
+        wanted = [i for i, text in enumerate(texts)
+                  if text.strip() and not (detected and detected[i]["confidence"] and detected[i]["language"] == "en")]
         sources = [_read(lambda text=texts[i]: source_from_bytes(text.encode("utf-8"), "-", "text")) for i in wanted]
         sources = [replace(source, links=fragments[i].links()) if fragments[i] is not None else source
                    for i, source in zip(wanted, sources)]
         results = await _run(service, settings, sources, (("brief", False),))
-        answers = [f.rebuild([]) if f is not None and not f.texts else "" for f in fragments]  # markup alone
+        answers = list(items)  # what is not translated comes back as given
         for i, result in zip(wanted, results):
             fragment = fragments[i]
             answers[i] = result.translation if fragment is None else await loop.run_in_executor(
                 None, english_fragment, fragment, result)
         body: dict[str, Any] = {"translatedText": answers if isinstance(params.get("q"), list) else answers[0]}
         if source == "auto":
-            detected = [_detected(text) for text in texts]
             body["detectedLanguage"] = detected if isinstance(params.get("q"), list) else detected[0]
         return body
 
