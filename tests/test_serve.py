@@ -264,6 +264,10 @@ def test_service_routes_openapi_and_a_docs_page_served_by_brief(server):
     assert status == 200 and health["status"] == "ok" and health["models"]["summarizer"]["name"] == "extractive"
     status, _, schema = call(server.url + "/openapi.json")
     assert status == 200 and {"/translate", "/v1/translate", "/languages", "/detect"} <= set(schema["paths"])
+    # the LibreTranslate routes read their body themselves; /docs can still send one: the schema says what
+    body = schema["paths"]["/translate"]["post"]["requestBody"]["content"]
+    assert set(body) == {"application/json", "application/x-www-form-urlencoded"}
+    assert set(body["application/json"]["schema"]["properties"]) == {"q", "source", "target", "format", "api_key"}
     status, _, docs = call(server.url + "/docs")
     assert status == 200 and "http" not in docs  # every asset from brief itself, no CDN
     assert '"validatorUrl": null' in docs  # Swagger UI's online validator would send the description out

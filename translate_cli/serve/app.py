@@ -7,8 +7,6 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
-import logging
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
@@ -30,6 +28,7 @@ from ..language import NAMES, detect_language
 from ..reading import Source, source_from_bytes, source_from_html
 from ..result import Result
 from .fragments import document_text, english_fragment, split_fragment
+from .responses import ApiError, BodyLimit, BodyTooLarge, SafeJSONResponse, Unexpected, error_body
 from .service import Closed, Overloaded, Settings, TranslationService
 
 PAGE = files("translate_cli.serve") / "page"
@@ -49,33 +48,6 @@ class ServerSettings:
     request_timeout: float = 120.0
     allow_private_urls: bool = False
     fetch: dict[str, Any] = field(default_factory=dict)  # FetchSettings for URL input (timeout, max_bytes, …)
-
-
-class SafeJSONResponse(JSONResponse):
-    """JSON that renders whatever a request echoes into it: a lone surrogate (valid in JSON text, not in UTF-8)
-    comes back \\u-escaped instead of failing the response."""
-
-    def render(self, content: Any) -> bytes:
-        try:
-            return super().render(content)
-        except UnicodeEncodeError:
-            return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
-
-
-def error_body(path: str, message: str, kind: str) -> dict[str, Any]:
-    """An error in the shape of the API asked: brief's {"kind", "message"} object under /v1/, LibreTranslate's
-    string elsewhere."""
-    return {"error": {"kind": kind, "message": message}} if path.startswith("/v1/") else {"error": message}
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, message: str, kind: str = "input", headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status, self.message, self.kind, self.headers = status, message, kind, headers or {}
-
-
-class BodyTooLarge(Exception):
-    pass
 
 
 class TranslateRequest(BaseModel):
@@ -142,13 +114,13 @@ def create_app(service: TranslationService, settings: ServerSettings = ServerSet
         return [{"code": "fr", "name": NAMES["fr"], "targets": ["en"]}, {"code": "en", "name": NAMES["en"],
                                                                           "targets": []}]
 
-    @app.post("/detect")
+    @app.post("/detect", openapi_extra=_libre_body(("q", "api_key")))
     async def detect(request: Request) -> list[dict[str, Any]]:
         params = await _params(request)
         _check_key(settings, params.get("api_key") or _bearer(request))
         return [_detected(" ".join(_q_items(params)))]
 
-    @app.post("/translate")
+    @app.post("/translate", openapi_extra=_libre_body(("q", "source", "target", "format", "api_key")))
     async def translate(request: Request) -> dict[str, Any]:
         params = await _params(request)
         _check_key(settings, params.get("api_key") or _bearer(request))
@@ -302,6 +274,24 @@ def _add(params: dict[str, Any], key: str, value: str) -> None:
         params[key] = value
 
 
+_LIBRE_FIELDS: dict[str, dict[str, Any]] = {
+    "q": {"description": "the text (a string), or a list of texts, one document each",
+          "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+    "source": {"type": "string", "enum": ["fr", "auto"], "default": "auto"},
+    "target": {"type": "string", "enum": ["en"], "default": "en"},
+    "format": {"type": "string", "enum": ["text", "html"], "default": "text"},
+    "api_key": {"type": "string", "description": "when the server asks for one (or Authorization: Bearer)"},
+}
+
+
+def _libre_body(fields: tuple[str, ...]) -> dict[str, Any]:
+    """The OpenAPI request body of a LibreTranslate route (the route reads JSON, form or query string itself)."""
+    schema = {"type": "object", "required": ["q"], "properties": {name: _LIBRE_FIELDS[name] for name in fields}}
+    form = {**schema, "properties": {**schema["properties"], "q": {"type": "string"}}}
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema},
+                                                          "application/x-www-form-urlencoded": {"schema": form}}}}
+
+
 def _q_items(params: dict[str, Any]) -> list[str]:
     q = params.get("q")
     if q is None or q == "" or q == []:  # as LibreTranslate: empty is missing (an empty item of a list is not)
@@ -351,66 +341,6 @@ def _version() -> str:
     from .. import __version__
 
     return __version__
-
-
-class BodyLimit:
-    """ASGI middleware: a body over `limit` bytes is refused — by its Content-Length at once, or while it streams."""
-
-    EXCEEDED = "brief.body_too_large"  # set in the scope once a streamed body went over the limit
-
-    def __init__(self, app: Any, limit: int) -> None:
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            body = error_body(scope.get("path", ""), f"request body over {self.limit} bytes", "input")
-            await SafeJSONResponse(body, status_code=413)(scope, receive, send)
-            return
-        seen = 0
-
-        async def counted() -> dict[str, Any]:
-            nonlocal seen
-            message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > self.limit:
-                scope[self.EXCEEDED] = True
-                raise BodyTooLarge
-            return message
-
-        await self.app(scope, counted, send)
-
-
-class Unexpected:
-    """ASGI middleware: a bug in a route is a 500 in the API's error shape and one line in the log (the traceback
-    with BRIEF_DEBUG=1), not a text/plain page and a traceback from uvicorn."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        started = False
-
-        async def watched(message: dict[str, Any]) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, receive, watched)
-        except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
-            if scope["type"] != "http":
-                raise
-            report = describe_error(exc)
-            debug = os.environ.get("BRIEF_DEBUG", "") not in ("", "0")
-            logging.getLogger("uvicorn.error").error("%s %s: %s", scope.get("method"), scope.get("path"),
-                                                     report.message, exc_info=debug)
-            if not started:
-                body = error_body(str(scope.get("path", "")), report.message, report.kind)
-                await SafeJSONResponse(body, status_code=500)(scope, receive, send)
 
 
 def read_api_keys(path: Path) -> tuple[str, ...]:
