@@ -111,3 +111,30 @@ def test_the_docs_page_renders_every_operation_from_local_assets(page_server, br
     assert browser.find_element(By.CSS_SELECTOR, ".info .title").text.startswith("brief")
     loaded = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert loaded and all(url.startswith(page_server.url + "/") for url in loaded), loaded  # nothing from outside
+
+
+def test_on_a_server_with_api_keys_the_page_asks_for_one_and_sends_it(tiny_marian_dir, tmp_path, browser):
+    keys = tmp_path / "keys"
+    keys.write_text("k-page\n", encoding="utf-8")
+    env = {**os.environ, "BRIEF_CACHE": str(tmp_path / "cache"), "HF_HUB_OFFLINE": "1"}
+    server = start_server(["--translator", str(tiny_marian_dir), *MODEL_FLAGS, "--api-key-file", str(keys)], env)
+    try:
+        browser.set_window_size(1280, 800)
+        browser.get(server.url + "/")
+        WebDriverWait(browser, 30).until(lambda d: d.find_element(By.ID, "key-row").get_attribute("data-checked"))
+        assert browser.find_element(By.ID, "api-key").is_displayed()
+        browser.execute_script("document.getElementById('text').value = arguments[0]", "Le ministre est arrivé.")
+        browser.find_element(By.ID, "submit").click()
+        WebDriverWait(browser, 60).until(lambda d: d.find_element(By.ID, "status").text.startswith(("Done", "Error")))
+        assert browser.find_element(By.ID, "status").text == "Error: Invalid API key"
+        browser.find_element(By.ID, "api-key").send_keys("k-page")
+        browser.find_element(By.ID, "submit").click()
+        WebDriverWait(browser, 60).until(lambda d: d.find_element(By.ID, "status").text.startswith("Done"))
+    finally:
+        assert stop_server(server)[0] == 0
+
+
+def test_without_api_keys_the_page_asks_for_none(page_server, browser):
+    browser.get(page_server.url + "/")
+    WebDriverWait(browser, 30).until(lambda d: d.find_element(By.ID, "key-row").get_attribute("data-checked"))
+    assert not browser.find_element(By.ID, "api-key").is_displayed()

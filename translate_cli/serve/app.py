@@ -106,8 +106,8 @@ def create_app(service: TranslationService, settings: ServerSettings = ServerSet
 
     @app.get("/health")
     async def health() -> dict[str, Any]:
-        return {"status": "ok", "queued": service.queued, "models": {k: v.to_dict() for k, v in
-                                                                     service.pipeline.models.items()}}
+        return {"status": "ok", "queued": service.queued, "api_key_required": bool(settings.api_keys),
+                "models": {k: v.to_dict() for k, v in service.pipeline.models.items()}}
 
     @app.get("/languages")
     async def languages() -> list[dict[str, Any]]:

@@ -99,8 +99,11 @@ async function submit(event) {
   $("submit").disabled = true;
   $("status").textContent = "Translating…";
   try {
+    const headers = { "Content-Type": "application/json" };
+    const key = $("api-key").value.trim();
+    if (key) headers.Authorization = `Bearer ${key}`;
     const response = await fetch("/v1/translate", {
-      method: "POST", headers: { "Content-Type": "application/json" },
+      method: "POST", headers,
       body: JSON.stringify(looksHtml ? { html: text } : { text }),
     });
     const answer = await response.json();
@@ -131,4 +134,9 @@ document.addEventListener("DOMContentLoaded", () => {
   area.addEventListener("drop", (e) => { e.preventDefault(); area.classList.remove("drop"); readFile(e.dataTransfer.files[0]); });
   document.querySelector("[data-copy=english]").addEventListener("click", () => copy(english));
   $("results-title").setAttribute("tabindex", "-1");
+  // a server with API keys: ask for one (kept in this page only, never stored)
+  fetch("/health").then((r) => r.json()).then((health) => {
+    $("key-row").hidden = !health.api_key_required;
+    $("key-row").dataset.checked = "true";  // the server was asked (what a test waits for)
+  }).catch(() => {});
 });
