@@ -182,7 +182,7 @@ def _service(translator, max_queue: int):
     from translate_cli.reading import Source
     from translate_cli.serve.service import TranslationService
 
-    pipeline = translate_cli.load(translator, summarizer="extractive", brief=False)
+    pipeline = translate_cli.load(translator, summarizer="extractive", brief=False, retries=0)  # one call a window
     return TranslationService(pipeline, max_queue=max_queue), Source
 
 
@@ -245,3 +245,40 @@ def test_source_auto_gives_english_back_as_is_refuses_other_languages_and_items_
     assert post_json(url + "/translate", {"q": german, "source": "fr"})[0] == 200  # told it is French: translated
     assert post_json(url + "/translate", {"q": ["a", "b", "c", "d"]})[::2] == (400, {
         "error": "Invalid request: 4 items in q, over this server's limit of 3"})
+
+
+class SteppedTranslator(FakeTranslator):
+    """Each model call waits for a permit of its own; `calls` counts the calls begun."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.permits = threading.Semaphore(0)
+        self.calls = 0
+
+    def translate_batch(self, texts, decoding):
+        self.calls += 1
+        assert self.permits.acquire(timeout=60), "the test never let this call go"
+        return super().translate_batch(texts, decoding)
+
+
+def test_a_settings_group_whose_requests_all_gave_up_is_never_translated_and_nothing_is_kept():
+    translator = SteppedTranslator()
+    service, Source = _service(translator, max_queue=4)
+    try:
+        first = service.submit([Source("Le ministre est arrivé.")])
+        wait_for(lambda: translator.calls == 1, "the first turn is in the model")
+        kept = service.submit([Source("Il est parti.")])
+        gave_up = service.submit([Source("Le sommet a duré.")], (("quotes", "straight"),))
+        translator.permits.release()
+        assert [r.translation for r in first.result(30)] == ["LE MINISTRE EST ARRIVÉ."]
+        wait_for(lambda: translator.calls == 2, "the second turn's first group is in the model")
+        service.abandon(gave_up)  # its group comes after this one in the same turn
+        translator.permits.release(10)
+        assert [r.translation for r in kept.result(30)] == ["IL EST PARTI."]
+        assert gave_up.exception(30) is not None
+        assert "Le sommet a duré." not in translator.inputs and translator.calls == 2
+        service.abandon(first)  # already answered: nothing to stop, nothing kept
+        assert not service._abandoned
+    finally:
+        translator.permits.release(100)
+        service.close(30)

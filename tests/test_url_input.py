@@ -221,3 +221,17 @@ def test_a_url_spelled_to_pass_the_name_check_is_refused_on_its_connection(site)
     with pytest.raises(InputError, match="HTTP 404"):  # without the guard the request reaches the local server
         fetch(url, FetchSettings())
     assert len(site.user_agents) == 1
+
+
+@pytest.mark.parametrize(("address", "public"), [
+    ("8.8.8.8", True), ("::ffff:8.8.8.8", True), ("2001:4860:4860::8888", True), ("64:ff9b::808:808", True),
+    ("127.0.0.1", False), ("10.0.0.1", False), ("169.254.169.254", False), ("0.0.0.0", False), ("::1", False),
+    ("100.100.100.200", False),  # carrier-grade NAT space (a cloud's metadata service lives there)
+    ("::ffff:100.100.100.200", False),  # Python calls this one global; the IPv4 it carries is not
+    ("::ffff:127.0.0.1", False), ("64:ff9b::a00:1", False), ("64:ff9b:1::a00:1", False), ("2002:a00:1::", False),
+    ("fec0::1", False), ("fe80::1%2", False),
+])
+def test_an_address_is_public_only_with_every_ipv4_it_carries(address, public):
+    from translate_cli.web.fetch import is_public
+
+    assert is_public(address) is public

@@ -203,6 +203,9 @@ async def _run(service: TranslationService, settings: ServerSettings, sources: S
         raise ApiError(400, str(exc), describe_error(exc).kind) from None
     try:
         outcomes = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), settings.request_timeout)
+    except asyncio.CancelledError:  # the request itself was cancelled (a server shutting down past its grace)
+        service.abandon(future)
+        raise
     except asyncio.TimeoutError:
         service.abandon(future)  # not started yet: never runs; started: stops at its next window
         raise ApiError(504, f"translation took longer than {settings.request_timeout:g} s (--request-timeout)",

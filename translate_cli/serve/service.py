@@ -79,7 +79,8 @@ class TranslationService:
         translated once no other job of its turn needs the window in progress."""
         if not future.cancel():
             with self._changed:
-                self._abandoned.add(future)
+                if not future.done():  # answered meanwhile: nothing to stop, nothing to remember
+                    self._abandoned.add(future)
 
     @property
     def queued(self) -> int:
@@ -109,7 +110,9 @@ class TranslationService:
     def _retry_after(self) -> int:
         """Seconds until the queue has room, about: the turn in progress ends (it takes the waiting jobs next)."""
         running = time.monotonic() - self._turn_started if self._turn_started is not None else 0.0
-        return max(1, math.ceil(max(self._turn_seconds - running, 0.0) + self._turn_seconds))
+        # a turn running past the mean is a long one: expect it to last about as long again
+        left = self._turn_seconds - running if running <= self._turn_seconds else running
+        return max(1, math.ceil(left + self._turn_seconds))
 
     def _next_turn(self) -> list[Job] | None:
         """The jobs of the next turn (every one waiting, up to the sentence budget); None once closed and empty."""
@@ -147,6 +150,11 @@ class TranslationService:
         for job in live:
             by_settings.setdefault(job.settings, []).append(job)
         for settings, jobs in by_settings.items():
+            if self._given_up(jobs):  # every request of this group gave up while another group ran
+                for job in jobs:
+                    if not job.future.done():
+                        job.future.set_exception(Closed("the request gave up"))
+                continue
             try:
                 pipeline = self.pipeline_for(settings)
                 items = [(job, source) for job in jobs for source in job.sources]

@@ -104,6 +104,27 @@ def fetch(url: str, settings: FetchSettings = FetchSettings()) -> Page:
             response.release_conn()
 
 
+_NAT64 = ("64:ff9b::/96", "64:ff9b:1::/48")  # IPv6 prefixes that carry an IPv4 address in their last 32 bits
+
+
+def is_public(text: str) -> bool:
+    """A global address, and so is any IPv4 address it carries (IPv4-mapped, 6to4, Teredo, NAT64): Python judges
+    "::ffff:100.64.0.1" global while the IPv4 inside it is carrier-grade NAT space."""
+    import ipaddress
+
+    address = ipaddress.ip_address(text.split("%")[0])
+    if not address.is_global:
+        return False
+    if isinstance(address, ipaddress.IPv6Address):
+        carried = [address.ipv4_mapped, address.sixtofour, *(address.teredo or ())]
+        if any(address in ipaddress.ip_network(prefix) for prefix in _NAT64):
+            carried.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+        if address.is_site_local:  # fec0::/10, deprecated, still routed inside some networks
+            return False
+        return all(ipv4.is_global for ipv4 in carried if ipv4 is not None)
+    return True
+
+
 class PrivateAddress(Exception):
     """The connection reached a non-public address (its message: the address)."""
 
@@ -112,8 +133,6 @@ def _public_only_pools() -> dict[str, type]:
     """urllib3 connection pools whose connections refuse a peer that is not a public address. This is the guard
     that holds: the host checked is the one connected to, after urllib3's own URL parsing ("http://a\\@b/" names
     b to urlsplit but connects to a) and after DNS (no second lookup to rebind)."""
-    import ipaddress
-
     from urllib3.connection import HTTPConnection, HTTPSConnection
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
@@ -121,7 +140,7 @@ def _public_only_pools() -> dict[str, type]:
         def _new_conn(self):  # type: ignore[no-untyped-def]
             sock = super()._new_conn()  # type: ignore[misc]
             peer = sock.getpeername()[0]
-            if not ipaddress.ip_address(peer.split("%")[0]).is_global:
+            if not is_public(peer):
                 sock.close()
                 raise PrivateAddress(peer)
             return sock
@@ -144,7 +163,6 @@ def _public_only_pools() -> dict[str, type]:
 def _refuse_private(url: str, current: str) -> None:
     """Server-side request forgery guard, early and by name: every address the host names must be a public one
     (checked before each request, redirects included; _public_only_pools checks the address connected to)."""
-    import ipaddress
     import socket
 
     host = urlsplit(current).hostname or ""
@@ -153,8 +171,7 @@ def _refuse_private(url: str, current: str) -> None:
     except (OSError, UnicodeError):
         raise InputError(f"{url}: cannot resolve {host}") from None
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not address.is_global:
+        if not is_public(info[4][0]):
             raise InputError(f"{url}: refused: {host} is a loopback, private or link-local address "
                              "(brief serve --allow-private-urls allows it)")
 
