@@ -167,15 +167,18 @@ def test_libretranslate_errors(server, body, status, error):
 def test_a_body_over_the_limit_is_413_declared_or_streamed(server):
     status, _, body = post_json(server.url + "/translate", {"q": "x" * 70000})
     assert (status, body) == (413, {"error": "request body over 65536 bytes"})
-    with socket.create_connection(("127.0.0.1", int(server.url.rsplit(":", 1)[1])), timeout=30) as raw:
-        raw.sendall(b"POST /translate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                    b"Transfer-Encoding: chunked\r\n\r\n")
-        chunk = b"x" * 40000
-        for _ in range(2):
+    assert _chunked_post(server.url, "/translate", [b"x" * 40000] * 2).startswith(b"HTTP/1.1 413")
+
+
+def _chunked_post(url: str, path: str, chunks: list[bytes]) -> bytes:
+    """A POST whose body streams in chunks (no Content-Length), and the whole answer."""
+    with socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1])), timeout=30) as raw:
+        raw.sendall(f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n".encode()
+                    + b"Transfer-Encoding: chunked\r\n\r\n")
+        for chunk in chunks:
             raw.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
         raw.sendall(b"0\r\n\r\n")
-        answer = raw.recv(4096)
-    assert answer.startswith(b"HTTP/1.1 413")
+        return _whole_answer(raw)
 
 
 def test_v1_translate_returns_what_the_cli_writes(server, cli_json):
@@ -232,14 +235,7 @@ def test_odd_requests_get_a_clear_4xx_in_each_apis_error_shape(server):
     # an over-size body under /v1: 413 in brief's error object, declared or streamed
     assert post_json(url + "/v1/translate", {"text": "x" * 70000})[::2] == (413, {"error": {
         "kind": "input", "message": "request body over 65536 bytes"}})
-    with socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1])), timeout=30) as raw:
-        raw.sendall(b"POST /v1/translate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                    b"Transfer-Encoding: chunked\r\n\r\n")
-        chunk = b"x" * 40000
-        for _ in range(2):
-            raw.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
-        raw.sendall(b"0\r\n\r\n")
-        answer = _whole_answer(raw)
+    answer = _chunked_post(url, "/v1/translate", [b"x" * 40000] * 2)
     assert answer.startswith(b"HTTP/1.1 413") and b'"kind":"input"' in answer, answer
 
 
