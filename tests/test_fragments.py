@@ -114,6 +114,9 @@ def test_inline_markup_is_placed_where_its_english_is_known(pipeline, markup, en
     ("Le</br>ministre", "The<br>minister"),
     ("<b>Paris <wbr>Lyon</b>", "<b>Paris Lyon</b>"),
     ("<!DOCTYPE html><p>Le ministre</p>", "<!DOCTYPE html><p>The minister</p>"),
+    # <pre>: each line on its own, line breaks and indentation kept
+    ("<pre>Le ministre\n\n  <b>Paris</b> arrive\n</pre><p>Il est\nparti.</p>",
+     "<pre>The minister\n\n  <b>Paris</b> arrives\n</pre><p>He is gone.</p>"),
 ])
 def test_odd_markup_comes_back_balanced_escaped_and_in_place(pipeline, markup, english):
     assert translated(pipeline, markup) == english

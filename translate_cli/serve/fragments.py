@@ -142,6 +142,7 @@ class _Splitter(HTMLParser):
         self.fragment = Fragment()
         self._text: list[_Event] = []  # the block so far
         self._verbatim: str | None = None  # inside <script> etc.
+        self._pre = 0  # inside <pre>: each line is a block of its own, its line breaks and indentation kept
 
     def _close_text(self) -> None:
         raw = "".join(event.piece for event in self._text if event.kind == "text")
@@ -166,6 +167,7 @@ class _Splitter(HTMLParser):
             self.fragment.parts.append(markup)
             if tag in VERBATIM and tag not in VOID:
                 self._verbatim = tag
+            self._pre += tag == "pre"
         else:  # inline: placed in the block's English where it can be (see inline.py)
             self._text.append(_Event("open", markup, tag, dict(attrs).get("href") if tag == "a" else None))
 
@@ -184,6 +186,8 @@ class _Splitter(HTMLParser):
                 self._verbatim = None
         elif tag in BLOCKS or tag in VERBATIM or tag in VOID:
             self._close_text()
+            if tag == "pre":
+                self._pre = max(0, self._pre - 1)
             if tag == "br":  # </br> is read as <br> by browsers
                 self.fragment.parts.append("<br>")
             elif tag not in VOID:
@@ -196,6 +200,13 @@ class _Splitter(HTMLParser):
             self.fragment.parts.append(data)  # script and style content is not decoded by the parser
         elif self._verbatim:  # decoded (&lt; became <): escaped again, never live markup
             self.fragment.parts.append(html.escape(data, quote=False))
+        elif self._pre:
+            lines = data.split("\n")
+            for line in lines[:-1]:
+                self._text.append(_Event("text", line))
+                self._close_text()
+                self.fragment.parts.append("\n")
+            self._text.append(_Event("text", lines[-1]))
         else:
             self._text.append(_Event("text", data))
 
