@@ -98,7 +98,7 @@ def create_app(service: TranslationService, settings: ServerSettings = ServerSet
 
     @app.exception_handler(BodyTooLarge)
     async def too_large(request: Request, exc: BodyTooLarge) -> JSONResponse:
-        return await api_error(request, ApiError(413, f"request body over {settings.max_body_bytes} bytes"))
+        return await api_error(request, ApiError(413, BodyLimit.message(settings.max_body_bytes)))
 
     @app.get("/", include_in_schema=False)
     async def page() -> FileResponse:
@@ -140,13 +140,13 @@ def create_app(service: TranslationService, settings: ServerSettings = ServerSet
             None, lambda: [split_fragment(item) if fmt == "html" else None for item in items])
         texts = [document_text(f) if f is not None else item for f, item in zip(fragments, items)]
         detected = [_detected(text) for text in texts] if source == "auto" else []
-        for guess in detected:
-            if guess["confidence"] and guess["language"] not in ("fr", "en"):
-                raise ApiError(400, f"{guess['language']} → en is not supported (detected): brief translates "
-                                    "French (fr) into English (en)")
+        sure = [guess["language"] if guess["confidence"] else None for guess in detected] or [None] * len(texts)
+        for language in sure:
+            if language not in (None, "fr", "en"):
+                raise ApiError(400, f"{language} → en is not supported (detected): brief translates French (fr) "
+                                    "into English (en)")
         # nothing to translate, or English already (detected): given back as is
-        wanted = [i for i, text in enumerate(texts)
-                  if text.strip() and not (detected and detected[i]["confidence"] and detected[i]["language"] == "en")]
+        wanted = [i for i, text in enumerate(texts) if text.strip() and sure[i] != "en"]
         sources = [_read(lambda text=texts[i]: source_from_bytes(text.encode("utf-8"), "-", "text")) for i in wanted]
         sources = [replace(source, links=fragments[i].links()) if fragments[i] is not None else source
                    for i, source in zip(wanted, sources)]
@@ -172,11 +172,11 @@ def create_app(service: TranslationService, settings: ServerSettings = ServerSet
         if payload.text is not None:
             _check_text(settings, [payload.text])
             source = _read(lambda: source_from_bytes(payload.text.encode("utf-8"), "-", "text"))
-        elif payload.html is not None:
-            _check_text(settings, [payload.html], limit=settings.max_body_bytes)  # markup: the body's limit
+        elif payload.html is not None:  # its size is the body's (--max-body-bytes); its text's is checked below
+            _check_unicode([payload.html])
             source = _read(lambda: source_from_html(payload.html.encode("utf-8"), "-", charset="utf-8"))
         else:
-            _check_text(settings, [payload.url])
+            _check_unicode([payload.url])
             source = await asyncio.get_running_loop().run_in_executor(None, _fetched, payload.url, settings)
         if payload.text is None:  # an article extracted from a page: the character limit holds for its text
             _check_text(settings, [source.text])
@@ -305,12 +305,16 @@ def _q_items(params: dict[str, Any]) -> list[str]:
     return items
 
 
-def _check_text(settings: ServerSettings, items: Sequence[str], limit: int | None = None) -> None:
-    """Within the server's length limit (`limit`, else --max-chars), and text at all (JSON can carry a lone
-    surrogate, which is not)."""
-    total, limit = sum(len(item) for item in items), limit or settings.max_chars
-    if total > limit:
-        raise ApiError(400, f"Invalid request: {total} characters, over this server's limit of {limit}")
+def _check_text(settings: ServerSettings, items: Sequence[str]) -> None:
+    """Within the server's length limit (--max-chars), and text at all (see _check_unicode)."""
+    total = sum(len(item) for item in items)
+    if total > settings.max_chars:
+        raise ApiError(400, f"Invalid request: {total} characters, over this server's limit of {settings.max_chars}")
+    _check_unicode(items)
+
+
+def _check_unicode(items: Sequence[str]) -> None:
+    """JSON can carry a lone surrogate, which no text holds."""
     for item in items:
         try:
             item.encode("utf-8")

@@ -48,13 +48,17 @@ class BodyLimit:
     def __init__(self, app: Any, limit: int) -> None:
         self.app, self.limit = app, limit
 
+    @staticmethod
+    def message(limit: int) -> str:
+        return f"request body over {limit} bytes"
+
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            body = error_body(scope.get("path", ""), f"request body over {self.limit} bytes", "input")
+            body = error_body(scope.get("path", ""), self.message(self.limit), "input")
             await SafeJSONResponse(body, status_code=413)(scope, receive, send)
             return
         seen = 0

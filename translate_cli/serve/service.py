@@ -150,34 +150,33 @@ class TranslationService:
         for job in live:
             by_settings.setdefault(job.settings, []).append(job)
         for settings, jobs in by_settings.items():
-            if self._given_up(jobs):  # every request of this group gave up while another group ran
-                for job in jobs:
-                    if not job.future.done():
-                        job.future.set_exception(Closed("the request gave up"))
-                continue
-            try:
-                pipeline = self.pipeline_for(settings)
-                items = [(job, source) for job in jobs for source in job.sources]
-                outcomes: dict[int, list[Outcome]] = {id(job): [] for job in jobs}
-                for job in jobs:
-                    if not job.sources:
-                        job.future.set_result([])
-                # results stream out of translate_many window by window: a job is answered once its last
-                # document is out, not at the end of the turn
-                for (job, _), outcome in pipeline.translate_many(items, lambda item: item[1]):
-                    done = outcomes[id(job)]
-                    done.append(outcome)
-                    if len(done) == len(job.sources):
-                        job.future.set_result(done)
-                    if self._given_up(jobs):  # nobody waits for the rest: no more windows
-                        break
-            except BaseException as exc:  # noqa: BLE001 - a failed turn fails its jobs, never the thread
-                for job in jobs:
-                    if not job.future.done():
-                        job.future.set_exception(exc)
+            if not self._given_up(jobs):  # a group whose requests all gave up while another group ran: skipped
+                self._translate_group(settings, jobs)
             for job in jobs:  # abandoned and never finished: ended, so that nothing waits on it
                 if not job.future.done():
                     job.future.set_exception(Closed("the request gave up"))
+
+    def _translate_group(self, settings: Settings, jobs: list[Job]) -> None:
+        """The documents of jobs with the same run settings, in one translate_many; each job answered once its
+        last document is out (results stream out window by window), not at the end of the turn."""
+        try:
+            pipeline = self.pipeline_for(settings)
+            items = [(job, source) for job in jobs for source in job.sources]
+            outcomes: dict[int, list[Outcome]] = {id(job): [] for job in jobs}
+            for job in jobs:
+                if not job.sources:
+                    job.future.set_result([])
+            for (job, _), outcome in pipeline.translate_many(items, lambda item: item[1]):
+                done = outcomes[id(job)]
+                done.append(outcome)
+                if len(done) == len(job.sources):
+                    job.future.set_result(done)
+                if self._given_up(jobs):  # nobody waits for the rest: no more windows
+                    break
+        except BaseException as exc:  # noqa: BLE001 - a failed turn fails its jobs, never the thread
+            for job in jobs:
+                if not job.future.done():
+                    job.future.set_exception(exc)
 
 
 def _rough_sentences(job: Job) -> int:
