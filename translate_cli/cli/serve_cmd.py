@@ -49,7 +49,8 @@ def serve(host: str, port: int, api_key_file: Path | None, cors_origins: tuple[s
     """Serve brief over HTTP until Ctrl-C or SIGTERM.
 
     POST /translate speaks LibreTranslate's API (Mastodon, Weblate, libretranslatepy, deep-translator);
-    POST /v1/translate returns what `brief translate --format json` writes; / is a page to paste an article into.
+    POST /v1/translate returns what `brief translate --format json` writes; / is a page to paste an article into;
+    /docs shows the API (Swagger UI, served locally).
     Binds to 127.0.0.1 unless --host says otherwise.
     """
     from ..options import resolve_options
